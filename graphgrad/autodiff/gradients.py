@@ -1,0 +1,98 @@
+"""`tf.gradients`: reverse-mode autodiff that builds the backward pass as ordinary graph ops."""
+from ..graph.constant import convert_to_tensor
+from ..graph.graph import get_default_graph
+from ..graph.registry import get_gradient_function
+
+
+def _listify(x):
+    return list(x) if isinstance(x, (list, tuple)) else [x]
+
+
+def _ops_between(ys, xs, stop_ops):
+    """Ops on some data path from an x to a y (the only ones whose gradient matters)."""
+    forward = set()
+    stack = [x.op for x in xs]
+    while stack:
+        op = stack.pop()
+        if op in forward:
+            continue
+        forward.add(op)
+        if op in stop_ops:
+            continue
+        for t in op.outputs:
+            stack.extend(c for c in t._consumers if c not in forward)
+    between = set()
+    stack = [y.op for y in ys]
+    while stack:
+        op = stack.pop()
+        if op in between or op not in forward:
+            continue
+        between.add(op)
+        stack.extend(t.op for t in op.inputs)
+    return between
+
+
+def _aggregate(grads, name_hint):
+    from ..ops.math_ops import add_n
+    grads = [g for g in grads if g is not None]
+    if not grads:
+        return None
+    if len(grads) == 1:
+        return grads[0]
+    return add_n(grads)
+
+
+def _differentiable(t):
+    return t.dtype.is_floating or t.dtype.is_complex
+
+
+def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_ops=False,
+              gate_gradients=False, aggregation_method=None, stop_gradients=None):
+    """Symbolic derivatives of sum(ys) w.r.t. each x; None where x does not reach ys."""
+    ys = [convert_to_tensor(y) for y in _listify(ys)]
+    xs = [convert_to_tensor(x) for x in _listify(xs)]
+    grad_ys = _listify(grad_ys) if grad_ys is not None else [None] * len(ys)
+    if len(grad_ys) != len(ys):
+        raise ValueError(f"Passed {len(grad_ys)} grad_ys for {len(ys)} ys")
+    stop_tensors = [convert_to_tensor(s) for s in _listify(stop_gradients or [])]
+    stop_ops = {s.op for s in stop_tensors}
+    graph = ys[0].graph if ys else get_default_graph()
+    with graph.as_default(), graph.name_scope(name):
+        pending = {}
+        for y, gy in zip(ys, grad_ys):
+            if gy is None:
+                from ..ops.array_ops import ones_like
+                gy = ones_like(y, name=f"grad_ys_{len(pending)}")
+            else:
+                gy = convert_to_tensor(gy, dtype=y.dtype)
+            pending.setdefault(y, []).append(gy)
+        between = _ops_between(ys, xs, stop_ops)
+        for op in sorted(between, key=lambda o: o._id, reverse=True):
+            _backprop_op(op, pending, stop_ops)
+        return [_aggregate(pending.get(x, []), x.op.name) for x in xs]
+
+
+def _backprop_op(op, pending, stop_ops):
+    out_grads = [_aggregate(pending.get(t, []), op.name) for t in op.outputs]
+    for t, g in zip(op.outputs, out_grads):
+        if g is not None:
+            pending[t] = [g]
+    if op in stop_ops or all(g is None for g in out_grads):
+        return
+    if not any(_differentiable(t) for t in op.inputs):
+        return
+    fn = get_gradient_function(op)
+    if fn is None:
+        return
+    graph = op.graph
+    with graph.name_scope(op.name + "_grad"):
+        if len(out_grads) > 1 and any(g is None for g in out_grads):
+            from ..ops.array_ops import zeros_like
+            out_grads = [zeros_like(t) if g is None else g for t, g in zip(op.outputs, out_grads)]
+        in_grads = _listify(fn(op, *out_grads))
+    if len(in_grads) != len(op.inputs):
+        raise ValueError(f"Gradient function for op {op.name} ({op.type}) returned "
+                         f"{len(in_grads)} gradients, expected {len(op.inputs)}.")
+    for t, g in zip(op.inputs, in_grads):
+        if g is not None and _differentiable(t):
+            pending.setdefault(t, []).append(convert_to_tensor(g))

@@ -1,0 +1,11 @@
+"""`sum_to_shape`: reduces a broadcast gradient back to the shape of the input it flows to."""
+from ..ops.shape_ops import shape, sum_to
+
+
+def sum_to_shape(grad, x):
+    """`grad` summed over the dims broadcasting added to `x` (no op when static shapes match)."""
+    if grad.shape.is_fully_defined() and grad.shape == x.shape:
+        return grad
+    result = sum_to(grad, shape(x))
+    result.set_shape(x.shape)
+    return result

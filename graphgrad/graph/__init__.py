@@ -1,0 +1,1 @@
+"""The graph IR: dtypes, shapes, Tensor, Operation, Graph, the op registry. No arrays here."""

@@ -1,0 +1,190 @@
+"""The op registry: one OpDef per op type (shape rule, kernel, gradient), and op construction."""
+from dataclasses import dataclass
+from typing import Any, Callable, Optional
+
+from . import dtypes as _dtypes
+from .graph import get_default_graph
+from .operation import Operation, user_location
+from .shapes import as_shape
+from .tensor import Tensor
+
+_OPDEFS = {}
+_GRADIENTS = {}
+
+
+@dataclass(frozen=True, eq=False)
+class OpDef:
+    """What the graph knows of an op type; calling it adds an op to the graph.
+
+    shape: f(*input_tensors, **attrs) -> TensorShape-like, or a list of them (one per output).
+    kernel: f(xp, *arrays, **attrs) -> array (or tuple); runs in the session, never in the graph.
+    num_outputs: an int, or f(attrs) -> int (Split, Unstack).
+    dtype: output DType; None = the first input's; or f(inputs, attrs) -> DType (or a list).
+    same_dtype: inputs that must share a dtype: True (all), False (none) or a tuple of indices.
+    stateful: never merged or folded (random, variables, py_func). writes: mutates a variable,
+    so plans schedule it after the reads that do not depend on it.
+    bind: f(op, session_state) -> extra kernel kwargs (a variable store, a random generator).
+    ref_inputs: indices of inputs that name a variable to write rather than values to read; the
+    kernel does not receive them and the plan does not need their value.
+    """
+
+    type: str
+    shape: Callable
+    kernel: Optional[Callable] = None
+    dtype: Any = None
+    num_outputs: Any = 1
+    same_dtype: Any = True
+    stateful: bool = False
+    writes: bool = False
+    bind: Optional[Callable] = None
+    ref_inputs: tuple = ()
+
+    def __call__(self, *inputs, name=None, **attrs):
+        return make_op(self, inputs, attrs, name)
+
+
+def register_op(op_type, *, shape, kernel=None, grad=None, dtype=None, num_outputs=1,
+                same_dtype=True, stateful=False, writes=False, bind=None, differentiable=True,
+                ref_inputs=()):
+    """Registers op type `op_type`; `grad(op, *grads) -> [one entry per input]`."""
+    if op_type in _OPDEFS:
+        raise KeyError(f"Op type '{op_type}' is already registered.")
+    opdef = OpDef(op_type, shape, kernel, dtype, num_outputs, same_dtype, stateful, writes, bind,
+                  tuple(ref_inputs))
+    _OPDEFS[op_type] = opdef
+    if grad is not None or not differentiable:
+        _GRADIENTS[op_type] = grad
+    return opdef
+
+
+def get_opdef(op_type):
+    return _OPDEFS[op_type]
+
+
+def registered_op_types():
+    return sorted(_OPDEFS)
+
+
+class RegisterGradient:
+    """Decorator registering a gradient function `(op, *grads) -> list` for an op type."""
+
+    def __init__(self, op_type):
+        if not isinstance(op_type, str):
+            raise TypeError("op_type must be a string")
+        self._op_type = op_type
+
+    def __call__(self, fn):
+        if self._op_type in _GRADIENTS:
+            raise KeyError(f"Registering two gradient with name '{self._op_type}'!")
+        _GRADIENTS[self._op_type] = fn
+        return fn
+
+
+def NotDifferentiable(op_type):  # noqa: N802 - TF's public name
+    """Declares that ops of `op_type` pass no gradient (their inputs get None)."""
+    _GRADIENTS[op_type] = None
+
+
+NoGradient = NotDifferentiable
+
+
+def get_gradient_function(op):
+    """The gradient function for `op` (None if not differentiable); LookupError if unknown."""
+    op_type = op.graph._gradient_override_map.get(op.type, op.type)
+    if "_gradient_op_type" in op.attrs:
+        op_type = op.attrs["_gradient_op_type"]
+    if op_type not in _GRADIENTS:
+        raise LookupError(f"No gradient defined for operation '{op.name}' (op type: {op.type}). "
+                          f"Register one with @tf.RegisterGradient('{op.type}').")
+    return _GRADIENTS[op_type]
+
+
+def _graph_of(inputs):
+    graph = None
+    for x in inputs:
+        g = getattr(x, "graph", None) if isinstance(x, Tensor) or hasattr(x, "_as_tensor") else None
+        if g is None:
+            continue
+        if graph is None:
+            graph = g
+        elif g is not graph:
+            raise ValueError(f"{x} must be from the same graph as the other inputs.")
+    return graph or get_default_graph()
+
+
+def _convert_inputs(opdef, inputs):
+    from .constant import convert_to_tensor
+    group = range(len(inputs)) if opdef.same_dtype is True else (opdef.same_dtype or ())
+    hint = None
+    for i in group:
+        if isinstance(inputs[i], Tensor) or hasattr(inputs[i], "_as_tensor"):
+            hint = convert_to_tensor(inputs[i]).dtype
+            break
+    out = []
+    for i, x in enumerate(inputs):
+        out.append(convert_to_tensor(x, preferred_dtype=hint if i in group else None))
+    group = [i for i in group if i < len(out)]
+    if group:
+        first = out[group[0]]
+        for i in group[1:]:
+            if out[i].dtype != first.dtype:
+                raise TypeError(
+                    f"Input {i} of '{opdef.type}' Op has type {out[i].dtype.name} that does not "
+                    f"match type {first.dtype.name} of input {group[0]} ('{first.name}'). "
+                    f"Cast one of them with tf.cast.")
+    return out
+
+
+def num_outputs(opdef, attrs):
+    n = opdef.num_outputs
+    return n if isinstance(n, int) else n(attrs)
+
+
+def _output_dtypes(opdef, inputs, attrs):
+    count = num_outputs(opdef, attrs)
+    if count == 0:
+        return []
+    dt = opdef.dtype
+    if dt is None:
+        dt = inputs[0].dtype
+    elif callable(dt) and not isinstance(dt, _dtypes.DType):
+        dt = dt(inputs, attrs)
+    return list(dt) if isinstance(dt, (list, tuple)) else [dt] * count
+
+
+def _output_shapes(opdef, inputs, attrs, op_name):
+    try:
+        shapes = opdef.shape(*inputs, **attrs)
+    except ValueError as e:
+        ins = ", ".join(t.shape.short() for t in inputs)
+        raise ValueError(f"{e} for '{op_name}' (op: '{opdef.type}') with input shapes: {ins}."
+                         ) from None
+    if opdef.num_outputs == 1:
+        return [as_shape(shapes)]
+    return [as_shape(s) for s in shapes or ()]
+
+
+def make_op(opdef, inputs, attrs, name=None):
+    """Adds an op of type `opdef` to the inputs' graph; returns its output(s)."""
+    graph = _graph_of(inputs)
+    with graph.as_default():
+        inputs = _convert_inputs(opdef, inputs)
+        if name and name.endswith("/"):
+            op_name = name[:-1]
+        else:
+            op_name = graph.unique_name(name or opdef.type)
+        dtypes = _output_dtypes(opdef, inputs, attrs)
+        shapes = _output_shapes(opdef, inputs, attrs, op_name)
+    producers = {t.op for t in inputs}
+    control = [c for c in graph._control_stack if c not in producers]
+    op = Operation(graph, opdef, op_name, inputs, attrs, control, user_location(),
+                   graph._next_id())
+    op.outputs = [Tensor(op, i, dt, s) for i, (dt, s) in enumerate(zip(dtypes, shapes))]
+    graph._add_op(op)
+    for t in inputs:
+        t._consumers.append(op)
+    if opdef.num_outputs == 1:
+        return op.outputs[0]
+    if opdef.num_outputs == 0:
+        return op
+    return list(op.outputs)

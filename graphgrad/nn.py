@@ -1,0 +1,3 @@
+"""The `tf.nn` namespace: re-exports only."""
+from .ops.math_ops import sigmoid, tanh  # noqa: F401
+from .ops.nn_ops import *  # noqa: F401,F403

@@ -1,0 +1,1 @@
+"""One module per op family; each op is one registry block plus its public function."""

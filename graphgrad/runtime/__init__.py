@@ -1,0 +1,1 @@
+"""Plan compilation, the Session, and the array backend."""

@@ -1,0 +1,202 @@
+"""Session: owns variable values and random streams, caches one compiled Plan per signature."""
+import threading
+
+import numpy as np
+
+from .. import errors
+from ..graph.graph import get_default_graph
+from ..graph.tensor import Tensor
+from .backend import get_array_module
+from .fetches import FetchStructure
+from .plan import Plan
+
+
+class SessionState:
+    """What lives in a session between runs: variable values and per-op random generators."""
+
+    def __init__(self):
+        self.variables = {}
+        self._rngs = {}
+
+    def generator(self, op):
+        """The op's random stream; seeded ops restart it in every new session, as TF does."""
+        if op.name not in self._rngs:
+            seed = op.attrs.get("seed")
+            seed2 = op.attrs.get("seed2")
+            if seed is None and seed2 is None:
+                self._rngs[op.name] = np.random.default_rng()
+            else:
+                self._rngs[op.name] = np.random.default_rng([seed or 0, seed2 or 0])
+        return self._rngs[op.name]
+
+
+class _SessionStack(threading.local):
+    def __init__(self):
+        self.stack = []
+
+
+_default = _SessionStack()
+
+
+def get_default_session():
+    return _default.stack[-1] if _default.stack else None
+
+
+def _session_for(session, what, method):
+    session = session or get_default_session()
+    if session is None:
+        raise ValueError(f"Cannot {what} using `{method}()`: No default session is registered. "
+                         "Use `with sess.as_default()` or pass an explicit session to "
+                         f"`{method}(session=sess)`")
+    return session
+
+
+class _DefaultSession:
+    def __init__(self, session):
+        self._session = session
+
+    def __enter__(self):
+        _default.stack.append(self._session)
+        return self._session
+
+    def __exit__(self, *exc):
+        _default.stack.remove(self._session)
+
+
+class Session:
+    """Runs parts of a graph (TF1 `tf.Session`)."""
+
+    def __init__(self, target="", graph=None, config=None):
+        self._graph = graph or get_default_graph()
+        self._config = config
+        self._state = SessionState()
+        self._plans = {}
+        self._closed = False
+        self._xp = get_array_module()
+        self._context = None
+
+    graph = property(lambda self: self._graph)
+    sess_str = property(lambda self: "")
+
+    @property
+    def graph_def(self):
+        return [op.node_def for op in self._graph.get_operations()]
+
+    def as_default(self):
+        return _DefaultSession(self)
+
+    def __enter__(self):
+        self._context = (self._graph.as_default(), self.as_default())
+        for c in self._context:
+            c.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        for c in reversed(self._context):
+            c.__exit__(*exc)
+        self._context = None
+        self.close()
+
+    def close(self):
+        self._closed = True
+        self._plans.clear()
+
+    def run(self, fetches, feed_dict=None, options=None, run_metadata=None):
+        """Computes `fetches` (a tensor, op, name or nested structure of them) given the feeds."""
+        if self._closed:
+            raise RuntimeError("Attempted to use a closed Session.")
+        if feed_dict is not None and not isinstance(feed_dict, dict):
+            raise TypeError(
+                f"feed_dict must be a dict, got {type(feed_dict).__name__}. To fetch several "
+                "values call sess.run([a, b]) with a list, not sess.run(a, b).")
+        structure = FetchStructure(self._graph, fetches)
+        feed_tensors, feed_arrays = self._feeds(feed_dict)
+        key = (structure.elements, feed_tensors)
+        plan = self._plans.get(key)
+        if plan is None:
+            plan = Plan(self._state, self._xp, list(structure.elements), list(feed_tensors))
+            self._plans[key] = plan
+        return structure.build(plan.run(feed_arrays))
+
+    def _feeds(self, feed_dict):
+        if not feed_dict:
+            return (), []
+        items = []
+        for key, value in feed_dict.items():
+            tensor = _feed_key(self._graph, key)
+            items.append((tensor, _convert_feed(tensor, value, key)))
+        items.sort(key=lambda kv: (kv[0].op._id, kv[0].value_index))
+        return tuple(t for t, _ in items), [a for _, a in items]
+
+    def make_callable(self, fetches, feed_list=None, accept_options=False):
+        """A function of the feed values (in `feed_list` order) that runs one compiled plan."""
+        structure = FetchStructure(self._graph, fetches)
+        feeds = tuple(_feed_key(self._graph, k) for k in (feed_list or ()))
+        plan = Plan(self._state, self._xp, list(structure.elements), list(feeds))
+
+        def call(*values, **kwargs):
+            if self._closed:
+                raise RuntimeError("Attempted to use a closed Session.")
+            if len(values) != len(feeds):
+                raise TypeError(f"This callable takes {len(feeds)} feed values, got "
+                                f"{len(values)}.")
+            arrays = [_convert_feed(t, v, t) for t, v in zip(feeds, values)]
+            return structure.build(plan.run(arrays))
+
+        call.plan = plan
+        return call
+
+
+class InteractiveSession(Session):
+    """A Session that installs itself as the default, for shells and notebooks."""
+
+    def __init__(self, target="", graph=None, config=None):
+        super().__init__(target, graph, config)
+        self._default = self.as_default()
+        self._default.__enter__()
+
+    def close(self):
+        super().close()
+        if self._default is not None and self in _default.stack:
+            self._default.__exit__(None, None, None)
+        self._default = None
+
+
+def _feed_key(graph, key):
+    if hasattr(key, "_as_graph_element") and not isinstance(key, Tensor):
+        key = key._as_graph_element()
+    try:
+        element = graph.as_graph_element(key, allow_tensor=True, allow_operation=False)
+    except (KeyError, ValueError) as e:
+        raise TypeError(f"Cannot interpret feed_dict key as Tensor: {e}") from None
+    except TypeError:
+        raise TypeError(f"Cannot interpret feed_dict key as Tensor: {key!r} is a "
+                        f"{type(key).__name__}, not a Tensor or tensor name.") from None
+    return element
+
+
+def _convert_feed(tensor, value, key):
+    """The fed value as an array of the tensor's dtype; ValueError on a shape or dtype mismatch."""
+    if isinstance(value, Tensor) or hasattr(value, "_as_tensor"):
+        raise TypeError(
+            "The value of a feed cannot be a tf.Tensor object. Acceptable feed values include "
+            "Python scalars, strings, lists, numpy ndarrays. For reference, the tensor object "
+            f"was {value!r} which was passed to the feed with key {tensor!r}. Run it first "
+            "(sess.run) and feed the resulting array, or connect the tensors in the graph.")
+    target = tensor.dtype.np
+    if type(value) is np.ndarray and value.dtype == target:
+        arr = value
+    else:
+        arr = np.asarray(value)
+        if arr.dtype != target:
+            if arr.dtype.kind in "OUSVc" or (arr.dtype.kind == "f" and target.kind in "iub"
+                                             and not np.array_equal(arr, np.trunc(arr))):
+                raise ValueError(
+                    f"Cannot feed value of dtype {arr.dtype} for Tensor '{tensor.name}', which "
+                    f"has dtype {tensor.dtype.name} ({errors.describe_tensor(tensor)}).")
+            arr = arr.astype(target)
+    if not tensor.shape.is_compatible_with(arr.shape):
+        raise ValueError(
+            f"Cannot feed value of shape {arr.shape} for Tensor '{tensor.name}', which has "
+            f"shape '{tensor.shape}' ({errors.describe_tensor(tensor)}).")
+    return arr
