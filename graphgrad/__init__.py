@@ -21,12 +21,14 @@ from .ops.aliases import *
 from .ops.array_ops import *
 from .ops.control_flow_ops import *
 from .ops.math_ops import *
+from .ops.random_ops import *
+from .ops.script_ops import *
 from .ops.shape_ops import *
 from .ops.state_ops import assign, assign_add, assign_sub
 from .ops.variables import *
 from .runtime.config import ConfigProto, GPUOptions, GraphOptions, RunMetadata, RunOptions
 from .runtime.session import InteractiveSession, Session, get_default_session
-from . import nn, train
+from . import math, nn, train
 
 newaxis = None
 __version__ = "0.1.0"

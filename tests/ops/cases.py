@@ -3,5 +3,6 @@ from .cases_array import ARRAY_CASES
 from .cases_math import MATH_CASES
 from .cases_nn import NN_CASES
 from .cases_state import STATE_CASES
+from .cases_train import TRAIN_CASES
 
-CASES = MATH_CASES + ARRAY_CASES + NN_CASES + STATE_CASES
+CASES = MATH_CASES + ARRAY_CASES + NN_CASES + STATE_CASES + TRAIN_CASES
