@@ -39,6 +39,28 @@ UnavailableError = _error("UnavailableError", 14)
 DataLossError = _error("DataLossError", 15)
 UnauthenticatedError = _error("UnauthenticatedError", 16)
 
+# TF's status codes by name (tf.errors.OUT_OF_RANGE, ...), and the class raised for each.
+OK = 0
+_CLASSES = [CancelledError, UnknownError, InvalidArgumentError, DeadlineExceededError,
+            NotFoundError, AlreadyExistsError, PermissionDeniedError, ResourceExhaustedError,
+            FailedPreconditionError, AbortedError, OutOfRangeError, UnimplementedError,
+            InternalError, UnavailableError, DataLossError, UnauthenticatedError]
+(CANCELLED, UNKNOWN, INVALID_ARGUMENT, DEADLINE_EXCEEDED, NOT_FOUND, ALREADY_EXISTS,
+ PERMISSION_DENIED, RESOURCE_EXHAUSTED, FAILED_PRECONDITION, ABORTED, OUT_OF_RANGE, UNIMPLEMENTED,
+ INTERNAL, UNAVAILABLE, DATA_LOSS, UNAUTHENTICATED) = range(1, 17)
+
+
+def exception_type_from_error_code(error_code):
+    """The OpError subclass TF raises for a status code."""
+    for cls in _CLASSES:
+        if cls.error_code == error_code:
+            return cls
+    raise KeyError(f"Unknown error code: {error_code}")
+
+
+def error_code_from_exception_type(cls):
+    return cls.error_code
+
 
 def site(op):
     """'file.py:12' where the user's code created `op` (or '<unknown>')."""

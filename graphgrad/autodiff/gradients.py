@@ -8,7 +8,7 @@ def _listify(x):
     return list(x) if isinstance(x, (list, tuple)) else [x]
 
 
-def _ops_between(ys, xs, stop_ops):
+def _ops_between(ys, xs):
     """Ops on some data path from an x to a y (the only ones whose gradient matters)."""
     forward = set()
     stack = [x.op for x in xs]
@@ -17,8 +17,6 @@ def _ops_between(ys, xs, stop_ops):
         if op in forward:
             continue
         forward.add(op)
-        if op in stop_ops:
-            continue
         for t in op.outputs:
             stack.extend(c for c in t._consumers if c not in forward)
     between = set()
@@ -47,10 +45,19 @@ def _differentiable(t):
 
 
 def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_ops=False,
-              gate_gradients=False, aggregation_method=None, stop_gradients=None):
-    """Symbolic derivatives of sum(ys) w.r.t. each x; None where x does not reach ys."""
+              gate_gradients=False, aggregation_method=None, stop_gradients=None,
+              unconnected_gradients="none"):
+    """Symbolic derivatives of sum(ys) w.r.t. each x; None where x does not reach ys.
+
+    `stop_gradients` tensors are held constant: no gradient flows through them to their inputs,
+    but the gradient w.r.t. each of them is still computed. `unconnected_gradients="zero"` gives
+    zeros instead of None for xs that do not reach ys.
+    """
+    if unconnected_gradients not in ("none", "zero"):
+        raise ValueError(f"Unknown value for unconnected_gradients: '{unconnected_gradients}'")
     ys = [convert_to_tensor(y) for y in _listify(ys)]
-    xs = [convert_to_tensor(x) for x in _listify(xs)]
+    # TF converts xs "as ref": a Variable means its VariableV2 output, which every read reaches.
+    xs = [convert_to_tensor(x._ref() if hasattr(x, "_ref") else x) for x in _listify(xs)]
     grad_ys = _listify(grad_ys) if grad_ys is not None else [None] * len(ys)
     if len(grad_ys) != len(ys):
         raise ValueError(f"Passed {len(grad_ys)} grad_ys for {len(ys)} ys")
@@ -59,27 +66,32 @@ def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_op
     graph = ys[0].graph if ys else get_default_graph()
     with graph.as_default(), graph.name_scope(name):
         pending = {}
-        for y, gy in zip(ys, grad_ys):
+        for i, (y, gy) in enumerate(zip(ys, grad_ys)):
             if gy is None:
                 from ..ops.array_ops import ones_like
-                gy = ones_like(y, name=f"grad_ys_{len(pending)}")
+                gy = ones_like(y, name=f"grad_ys_{i}")
             else:
                 gy = convert_to_tensor(gy, dtype=y.dtype)
             pending.setdefault(y, []).append(gy)
-        between = _ops_between(ys, xs, stop_ops)
+        between = _ops_between(ys, xs)
         for op in sorted(between, key=lambda o: o._id, reverse=True):
-            _backprop_op(op, pending, stop_ops)
-        return [_aggregate(pending.get(x, []), x.op.name) for x in xs]
+            _backprop_op(op, pending, stop_ops, between)
+        grads = [_aggregate(pending.get(x, []), x.op.name) for x in xs]
+        if unconnected_gradients == "zero":
+            from ..ops.array_ops import zeros_like
+            grads = [zeros_like(x) if g is None else g for x, g in zip(xs, grads)]
+        return grads
 
 
-def _backprop_op(op, pending, stop_ops):
+def _backprop_op(op, pending, stop_ops, between):
     out_grads = [_aggregate(pending.get(t, []), op.name) for t in op.outputs]
     for t, g in zip(op.outputs, out_grads):
         if g is not None:
             pending[t] = [g]
     if op in stop_ops or all(g is None for g in out_grads):
         return
-    if not any(_differentiable(t) for t in op.inputs):
+    # Nothing to pass on: no input is a float on a path from an x (an x's own op, for one).
+    if not any(_differentiable(t) and t.op in between for t in op.inputs):
         return
     fn = get_gradient_function(op)
     if fn is None:

@@ -2,7 +2,7 @@
 import numpy as np
 
 from . import dtypes as _dtypes
-from .registry import register_op
+from .registry import get_opdef, register_op
 from .shapes import TensorShape, as_shape
 from .tensor import Tensor
 
@@ -41,7 +41,9 @@ def _cast_exactly(arr, dtype, value):
                         f"'{type(value).__name__}' instead.")
     out = arr.astype(target)
     lossy = arr.dtype.kind in "fc" and target.kind in "iub"
-    if lossy and not np.array_equal(out, arr):
+    # TF refuses Python floats for integer dtypes even when integral (`int_t * 2.0`).
+    from_python = arr.size > 0 and not isinstance(value, (np.ndarray, np.generic))
+    if lossy and (from_python or not np.array_equal(out, arr)):
         raise TypeError(f"Expected {dtype.name}, got {value!r} of type "
                         f"'{type(value).__name__}' instead.")
     return out
@@ -56,13 +58,17 @@ def constant(value, dtype=None, shape=None, name="Const", verify_shape=False):
         if arr.shape != shape:
             if verify_shape:
                 raise TypeError(f"Expected Tensor's shape: {shape}, got {arr.shape}.")
-            if arr.size == 1:
-                arr = np.full(shape, arr.reshape(()), dtype=arr.dtype)
-            elif arr.size == int(np.prod(shape)):
-                arr = arr.reshape(shape)
-            else:
-                raise TypeError(f"Eager/graph constant of {arr.size} elements cannot take "
-                                f"shape {shape}.")
+            needed = int(np.prod(shape))
+            if arr.size > needed:
+                raise ValueError(f"Too many elements provided. Needed at most {needed}, but "
+                                 f"received {arr.size}")
+            if arr.size == 0 and needed:
+                raise ValueError(f"Cannot fill shape {shape} from an empty value.")
+            # TF1 fills the entries the value does not cover with its last element.
+            flat = arr.reshape(-1)
+            if arr.size < needed:
+                flat = np.concatenate([flat, np.repeat(flat[-1:], needed - arr.size)])
+            arr = flat.reshape(shape)
     arr = np.array(arr, copy=True)
     arr.flags.writeable = False
     return CONST(value=arr, dtype=_dtypes.as_dtype(arr.dtype), name=name)
@@ -83,9 +89,9 @@ def convert_to_tensor(value, dtype=None, name=None, preferred_dtype=None):
                              f"for Tensor with dtype {value.dtype.name}: {value!r}")
         return value
     if isinstance(value, (list, tuple)) and _contains_tensor(value):
-        from ..ops.array_ops import stack
-        return stack([convert_to_tensor(v, dtype, preferred_dtype=preferred_dtype)
-                      for v in value], name=name or "packed")
+        # Pack comes from ops/array_ops; found by type so that graph/ never imports ops/.
+        return get_opdef("Pack")(*[convert_to_tensor(v, dtype, preferred_dtype=preferred_dtype)
+                                   for v in value], axis=0, name=name or "packed")
     if value is None:
         raise ValueError("None values not supported: an op input is None. Check that every "
                          "tensor you pass has been created (a function may have returned None).")

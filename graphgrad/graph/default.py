@@ -15,7 +15,11 @@ def name_scope(name, default_name=None, values=None):
         if g is not None:
             graph = g
             break
-    if name is None and default_name is not None:
+    if name is None:
+        # name_scope(None) alone is TF's idiom for "back to the top"; with values it is an error.
+        if default_name is None and values is not None:
+            raise ValueError(f"At least one of name ({name}) and default_name ({default_name}) "
+                             "must be provided.")
         name = default_name
     with graph.as_default(), graph.name_scope(name) as scope:
         yield scope

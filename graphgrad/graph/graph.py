@@ -5,6 +5,10 @@ import threading
 
 from .tensor import Tensor
 
+# TF's rules: an op name starts with a letter, digit or '.'; a nested scope may start with '_'.
+VALID_OP_NAME = re.compile(r"^[A-Za-z0-9.][A-Za-z0-9_.\-/>]*$")
+_VALID_SCOPE_NAME = re.compile(r"^[A-Za-z0-9_.\-/>]*$")
+
 
 class GraphKeys:
     """Standard collection names (TF1 `tf.GraphKeys`)."""
@@ -59,6 +63,8 @@ class Graph:
         if self._finalized:
             raise RuntimeError(f"Graph is finalized and cannot be modified: tried to add op "
                                f"'{op.name}' ({op.type}). Build every op before the training loop.")
+        if op.name in self._ops_by_name:
+            raise ValueError(f"Duplicate node name in graph: '{op.name}'")
         self._ops.append(op)
         self._ops_by_name[op.name] = op
         self._version += 1
@@ -91,6 +97,10 @@ class Graph:
     def name_scope(self, name):
         """Opens a scope; 'a/' re-enters an existing scope, None or '' returns to the top."""
         old = self._name_stack
+        if name:
+            rule = _VALID_SCOPE_NAME if old else VALID_OP_NAME
+            if not rule.match(name):
+                raise ValueError(f"'{name}' is not a valid scope name")
         if not name:
             new = ""
         elif name.endswith("/"):
@@ -254,13 +264,21 @@ class _DefaultGraphStack(threading.local):
 _state = _DefaultGraphStack()
 
 
+def pop_innermost(stack, item):
+    """Removes the innermost entry of `item`: a graph may be made default at several depths."""
+    for i in range(len(stack) - 1, -1, -1):
+        if stack[i] is item:
+            del stack[i]
+            return
+
+
 @contextlib.contextmanager
 def _default_graph_context(graph):
     _state.stack.append(graph)
     try:
         yield graph
     finally:
-        _state.stack.remove(graph)
+        pop_innermost(_state.stack, graph)
 
 
 def get_default_graph():

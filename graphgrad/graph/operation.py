@@ -2,6 +2,8 @@
 import os
 import sys
 
+from . import tensor as _tensor
+
 _PACKAGE_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__))) + os.sep
 
 
@@ -60,8 +62,7 @@ class Operation:
 
     def run(self, feed_dict=None, session=None):
         """Runs this op in the default (or given) session."""
-        from ..runtime.session import _session_for
-        _session_for(session, "execute operation", "run").run(self, feed_dict)
+        _tensor.find_session(session, "execute operation", "run").run(self, feed_dict)
 
     def __repr__(self):
         ins = ", ".join(t.name for t in self._inputs)

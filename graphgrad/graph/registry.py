@@ -3,7 +3,7 @@ from dataclasses import dataclass
 from typing import Any, Callable, Optional
 
 from . import dtypes as _dtypes
-from .graph import get_default_graph
+from .graph import VALID_OP_NAME, get_default_graph
 from .operation import Operation, user_location
 from .shapes import as_shape
 from .tensor import Tensor
@@ -90,9 +90,7 @@ NoGradient = NotDifferentiable
 
 def get_gradient_function(op):
     """The gradient function for `op` (None if not differentiable); LookupError if unknown."""
-    op_type = op.graph._gradient_override_map.get(op.type, op.type)
-    if "_gradient_op_type" in op.attrs:
-        op_type = op.attrs["_gradient_op_type"]
+    op_type = op.attrs.get("_gradient_op_type", op.type)
     if op_type not in _GRADIENTS:
         raise LookupError(f"No gradient defined for operation '{op.name}' (op type: {op.type}). "
                           f"Register one with @tf.RegisterGradient('{op.type}').")
@@ -173,8 +171,13 @@ def make_op(opdef, inputs, attrs, name=None):
             op_name = name[:-1]
         else:
             op_name = graph.unique_name(name or opdef.type)
+        if not VALID_OP_NAME.match(op_name):
+            raise ValueError(f"'{op_name}' is not a valid node name")
         dtypes = _output_dtypes(opdef, inputs, attrs)
         shapes = _output_shapes(opdef, inputs, attrs, op_name)
+    if opdef.type in graph._gradient_override_map and "_gradient_op_type" not in attrs:
+        # Like TF, the override is fixed when the op is created, not when gradients are taken.
+        attrs = dict(attrs, _gradient_op_type=graph._gradient_override_map[opdef.type])
     producers = {t.op for t in inputs}
     control = [c for c in graph._control_stack if c not in producers]
     op = Operation(graph, opdef, op_name, inputs, attrs, control, user_location(),

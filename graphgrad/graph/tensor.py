@@ -1,5 +1,9 @@
 """The symbolic Tensor: one output of an Operation. Its operators are attached by ops/."""
-from .shapes import TensorShape, as_shape
+from .shapes import as_shape
+
+# runtime/session.py installs `find_session(session, what, method)` here, so that eval() and
+# Operation.run() reach the default session without graph/ importing the runtime.
+find_session = None
 
 
 class Tensor:
@@ -41,8 +45,7 @@ class Tensor:
 
     def eval(self, feed_dict=None, session=None):
         """Runs the default (or given) session to compute this tensor."""
-        from ..runtime.session import _session_for
-        return _session_for(session, "evaluate tensor", "eval").run(self, feed_dict)
+        return find_session(session, "evaluate tensor", "eval").run(self, feed_dict)
 
     def _as_tensor(self):
         return self

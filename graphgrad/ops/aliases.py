@@ -8,6 +8,5 @@ select = math_ops.where
 mod = math_ops.floormod
 pack = array_ops.stack
 unpack = array_ops.unstack
-realdiv = math_ops.truediv
 
-__all__ = ["mul", "sub", "neg", "select", "mod", "pack", "unpack", "realdiv"]
+__all__ = ["mul", "sub", "neg", "select", "mod", "pack", "unpack"]

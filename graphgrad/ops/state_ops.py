@@ -1,4 +1,5 @@
-"""Variable storage ops: VariableV2 (read), Assign, AssignAdd, AssignSub, IsVariableInitialized.
+"""Variable storage ops: VariableV2 (read), Assign, AssignAdd, AssignSub, IsVariableInitialized,
+InitializedValue.
 
 Values live in the session's store, keyed by the VariableV2 op's name; writers get that key by
 binding, and take the variable as a ref input they never read.
@@ -108,6 +109,29 @@ IS_INITIALIZED = register_op(
 def is_variable_initialized(variable, name=None):
     """True once the variable holds a value in this session."""
     return IS_INITIALIZED(_ref(variable), name=name)
+
+
+def _initialized_value_kernel(xp, initial, *, store, var, where):
+    value = store.get(var)
+    return initial if value is None else value
+
+
+def _either_shape(ref, initial):
+    a, b = ref.shape.as_tuple(), initial.shape.as_tuple()
+    if a is None or b is None or len(a) != len(b):
+        return None
+    return [x if x == y else None for x, y in zip(a, b)]
+
+
+# TF1 builds this as cond(is_variable_initialized(v), v.read_value, lambda: initial_value).
+INITIALIZED_VALUE = register_op(
+    "InitializedValue", shape=_either_shape, kernel=_initialized_value_kernel, stateful=True,
+    bind=bind_store, ref_inputs=(0,), differentiable=False)
+
+
+def initialized_value(ref, initial_value, name=None):
+    """The variable's value if it holds one in this session, else `initial_value` (unassigned)."""
+    return INITIALIZED_VALUE(_ref(ref), initial_value, name=name)
 
 
 NotDifferentiable("VariableV2")

@@ -1,31 +1,146 @@
-"""Fused optimizer update ops (ApplyGradientDescent, ...): each writes one variable in place of
-several small graph ops, as TF's training_ops do."""
+"""Fused optimizer update ops (ApplyGradientDescent, ApplyAdam, ...), as TF's training_ops.
+
+An Apply op takes the variable and its slot variables as ref inputs (written, never read as
+values by the plan: the kernel reads them from the session's store), then scalar hyperparameters
+and the gradient as ordinary inputs. It writes every ref and outputs the variable's new value.
+"""
+from .. import errors
 from ..graph.registry import register_op
-from .state_ops import _read_kernel, bind_store
+from ..kernels import training as kernels
+from .state_ops import _read_kernel, _ref
 
 
-def _current(xp, store, var, where):
-    return _read_kernel(xp, store=store, var=var, where=where, shape=None, dtype=None)
+def _bind_refs(op, state):
+    """Kernel kwargs: the session's store and the store keys (and ops) of every ref input."""
+    ref_ops = tuple(op.inputs[i].op for i in op.opdef.ref_inputs)
+    return {"store": state.variables, "refs": tuple(r.name for r in ref_ops), "where": ref_ops}
 
 
-def _var_shape(var, *rest, **_):
-    return var.shape
+def _check_same_shape(where, names, arrays):
+    for name, arr in zip(names[1:], arrays[1:]):
+        if arr.shape != arrays[0].shape:
+            raise errors.InvalidArgumentError(
+                None, where[0],
+                f"var and {name} do not have the same shape{list(arrays[0].shape)} "
+                f"{list(arr.shape)} in {errors.describe_op(where[0])}.")
 
 
-def register_apply(op_type, kernel):
-    """An update op: input 0 is the variable (written, not read as a value), the rest are read."""
-    return register_op(op_type, shape=_var_shape, kernel=kernel, writes=True, stateful=True,
-                       bind=bind_store, ref_inputs=(0,), differentiable=False)
+def _apply_kernel(update, names, grad_index):
+    """grad_index counts the kernel's read values only (ref inputs are not passed)."""
+    def kernel(xp, *values, store, refs, where, use_locking=False, **attrs):
+        current = [_read_kernel(xp, store=store, var=key, where=op, shape=None, dtype=None)
+                   for key, op in zip(refs, where)]
+        _check_same_shape(where, names, current + [values[grad_index]])
+        dtype = current[0].dtype
+        new = [xp.asarray(a).astype(dtype, copy=False)
+               for a in update(xp, *current, *values, **attrs)]
+        for key, value in zip(refs, new):
+            store[key] = value
+        return new[0]
+    return kernel
 
 
-def _apply_gradient_descent(xp, alpha, delta, *, store, var, where, use_locking=False):
-    store[var] = _current(xp, store, var, where) - alpha * delta
-    return store[var]
+def _apply_shape(num_refs, grad_index):
+    def shape(*inputs, **_):
+        grad_index_abs = grad_index % len(inputs)
+        out = inputs[0].shape
+        for i, t in enumerate(inputs):
+            if i < num_refs or i == grad_index_abs:
+                out = out.merge_with(t.shape)
+            elif t.shape.ndims not in (None, 0):
+                raise ValueError(f"Shape must be rank 0 but is rank {t.shape.ndims} "
+                                 f"(input {i} is a hyperparameter and must be a scalar)")
+        return out
+    return shape
 
 
-APPLY_GRADIENT_DESCENT = register_apply("ApplyGradientDescent", _apply_gradient_descent)
+def register_apply(op_type, update, refs=("var",), grad_index=-1):
+    """An update op: inputs 0..len(refs)-1 are the variables it writes (the variable, then its
+    slots), the others are read, the gradient at `grad_index`;
+    `update(xp, *ref_values, *read_values, **attrs)` returns the new value of every ref."""
+    names = tuple(refs) + ("grad",)
+    value_grad_index = grad_index - len(refs) if grad_index >= 0 else grad_index
+    return register_op(op_type, shape=_apply_shape(len(refs), grad_index),
+                       kernel=_apply_kernel(update, names, value_grad_index), writes=True,
+                       stateful=True, bind=_bind_refs, ref_inputs=tuple(range(len(refs))),
+                       differentiable=False)
+
+
+APPLY_GRADIENT_DESCENT = register_apply("ApplyGradientDescent", kernels.gradient_descent)
 
 
 def apply_gradient_descent(var, alpha, delta, use_locking=False, name=None):
-    """var -= alpha * delta."""
-    return APPLY_GRADIENT_DESCENT(var, alpha, delta, use_locking=use_locking, name=name)
+    """var -= alpha * delta; returns the new value."""
+    return APPLY_GRADIENT_DESCENT(_ref(var), alpha, delta, use_locking=use_locking, name=name)
+
+
+APPLY_MOMENTUM = register_apply("ApplyMomentum", kernels.momentum, ("var", "accum"),
+                                grad_index=3)
+
+
+def apply_momentum(var, accum, lr, grad, momentum, use_locking=False, use_nesterov=False,
+                   name=None):
+    """accum = accum * momentum + grad; var -= lr * accum (Nesterov: var -= lr * grad +
+    lr * momentum * accum)."""
+    return APPLY_MOMENTUM(_ref(var), _ref(accum), lr, grad, momentum, use_locking=use_locking,
+                          use_nesterov=bool(use_nesterov), name=name)
+
+
+APPLY_ADAM = register_apply("ApplyAdam", kernels.adam, ("var", "m", "v"))
+
+
+def apply_adam(var, m, v, beta1_power, beta2_power, lr, beta1, beta2, epsilon, grad,
+               use_locking=False, use_nesterov=False, name=None):
+    """lr_t = lr * sqrt(1 - beta2_power) / (1 - beta1_power); m += (grad - m) * (1 - beta1);
+    v += (grad^2 - v) * (1 - beta2); var -= lr_t * m / (sqrt(v) + epsilon)."""
+    return APPLY_ADAM(_ref(var), _ref(m), _ref(v), beta1_power, beta2_power, lr, beta1, beta2,
+                      epsilon, grad, use_locking=use_locking, use_nesterov=bool(use_nesterov),
+                      name=name)
+
+
+APPLY_ADAGRAD = register_apply("ApplyAdagrad", kernels.adagrad, ("var", "accum"))
+
+
+def apply_adagrad(var, accum, lr, grad, use_locking=False, update_slots=True, name=None):
+    """accum += grad^2; var -= lr * grad / sqrt(accum)."""
+    return APPLY_ADAGRAD(_ref(var), _ref(accum), lr, grad, use_locking=use_locking,
+                         update_slots=bool(update_slots), name=name)
+
+
+APPLY_RMS_PROP = register_apply("ApplyRMSProp", kernels.rms_prop, ("var", "ms", "mom"))
+
+
+def apply_rms_prop(var, ms, mom, lr, rho, momentum, epsilon, grad, use_locking=False,
+                   name=None):
+    """ms += (grad^2 - ms) * (1 - rho); mom = mom * momentum + lr * grad / sqrt(ms + epsilon);
+    var -= mom."""
+    return APPLY_RMS_PROP(_ref(var), _ref(ms), _ref(mom), lr, rho, momentum, epsilon, grad,
+                          use_locking=use_locking, name=name)
+
+
+APPLY_CENTERED_RMS_PROP = register_apply("ApplyCenteredRMSProp", kernels.centered_rms_prop,
+                                         ("var", "mg", "ms", "mom"))
+
+
+def apply_centered_rms_prop(var, mg, ms, mom, lr, rho, momentum, epsilon, grad,
+                            use_locking=False, name=None):
+    """As apply_rms_prop, normalizing by the variance estimate ms - mg^2 (mg: mean gradient)."""
+    return APPLY_CENTERED_RMS_PROP(_ref(var), _ref(mg), _ref(ms), _ref(mom), lr, rho, momentum,
+                                   epsilon, grad, use_locking=use_locking, name=name)
+
+
+APPLY_ADADELTA = register_apply("ApplyAdadelta", kernels.adadelta,
+                                ("var", "accum", "accum_update"))
+
+
+def apply_adadelta(var, accum, accum_update, lr, rho, epsilon, grad, use_locking=False,
+                   name=None):
+    """accum = rho * accum + (1 - rho) * grad^2; update = sqrt(accum_update + epsilon) /
+    sqrt(accum + epsilon) * grad; var -= lr * update; accum_update = rho * accum_update +
+    (1 - rho) * update^2."""
+    return APPLY_ADADELTA(_ref(var), _ref(accum), _ref(accum_update), lr, rho, epsilon, grad,
+                          use_locking=use_locking, name=name)
+
+
+# TF1 exposes these ops only through the optimizers in tf.train.
+__all__ = []

@@ -27,7 +27,9 @@ class Variable:
             graph = get_default_graph()
         self.trainable = bool(trainable)
         self.constraint = constraint
-        with graph.as_default(), graph.name_scope(name or "Variable") as scope:
+        # TF1 builds a variable in an init_scope: outer control dependencies do not apply.
+        with graph.as_default(), graph.control_dependencies(None), \
+                graph.name_scope(name or "Variable") as scope:
             if callable(initial_value):
                 with graph.name_scope("Initializer"):
                     initial_value = initial_value()
@@ -70,12 +72,13 @@ class Variable:
         return identity(self._variable, name="read")
 
     def initialized_value(self):
-        """The value after this variable's initializer ran, for initializing other variables.
+        """The variable's value, or its initial value while it has none: initializes another
+        variable from this one, whichever initializer runs first. Never assigns this variable.
 
-        Differs from TF: runs the initializer again (TF1 uses a cond to skip it if initialized).
+        Differs from TF: one InitializedValue op where TF1 builds a cond.
         """
-        with self.graph.control_dependencies([self._initializer_op]):
-            return identity(self._variable, name="initialized_value")
+        with self.graph.control_dependencies(None):
+            return state_ops.initialized_value(self._variable, self._initial_value)
 
     def _ref(self):
         return self._variable

@@ -4,7 +4,8 @@ import threading
 import numpy as np
 
 from .. import errors
-from ..graph.graph import get_default_graph
+from ..graph import tensor as _tensor_module
+from ..graph.graph import get_default_graph, pop_innermost
 from ..graph.tensor import Tensor
 from .backend import get_array_module
 from .fetches import FetchStructure
@@ -51,6 +52,9 @@ def _session_for(session, what, method):
     return session
 
 
+_tensor_module.find_session = _session_for
+
+
 class _DefaultSession:
     def __init__(self, session):
         self._session = session
@@ -60,7 +64,7 @@ class _DefaultSession:
         return self._session
 
     def __exit__(self, *exc):
-        _default.stack.remove(self._session)
+        pop_innermost(_default.stack, self._session)
 
 
 class Session:
@@ -152,13 +156,16 @@ class InteractiveSession(Session):
 
     def __init__(self, target="", graph=None, config=None):
         super().__init__(target, graph, config)
-        self._default = self.as_default()
-        self._default.__enter__()
+        # As in TF, both the session and its graph stay default until close().
+        self._default = (self._graph.as_default(), self.as_default())
+        for c in self._default:
+            c.__enter__()
 
     def close(self):
         super().close()
-        if self._default is not None and self in _default.stack:
-            self._default.__exit__(None, None, None)
+        if self._default is not None:
+            for c in reversed(self._default):
+                c.__exit__(None, None, None)
         self._default = None
 
 
@@ -194,6 +201,12 @@ def _convert_feed(tensor, value, key):
                 raise ValueError(
                     f"Cannot feed value of dtype {arr.dtype} for Tensor '{tensor.name}', which "
                     f"has dtype {tensor.dtype.name} ({errors.describe_tensor(tensor)}).")
+            if arr.dtype.kind in "iu" and target.kind in "iu" and arr.size and (
+                    arr.min() < np.iinfo(target).min or arr.max() > np.iinfo(target).max):
+                raise TypeError(
+                    f"Type of feed value {value!r} is not compatible with Tensor type "
+                    f"{tensor.dtype.name} ('{tensor.name}'). Try explicitly setting the type of "
+                    "the feed tensor to a larger type (e.g. int64).")
             arr = arr.astype(target)
     if not tensor.shape.is_compatible_with(arr.shape):
         raise ValueError(

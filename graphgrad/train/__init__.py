@@ -1,5 +1,25 @@
-"""The `tf.train` namespace: optimizers and the global step."""
-from .gradient_descent import GradientDescentOptimizer  # noqa: F401
-from .optimizer import Optimizer  # noqa: F401
-from .training_util import (  # noqa: F401
-    create_global_step, get_global_step, get_or_create_global_step, global_step)
+"""The `tf.train` namespace: optimizers, learning-rate schedules, moving averages and the global
+step."""
+# ruff: noqa: F401
+from .adadelta import AdadeltaOptimizer
+from .adagrad import AdagradOptimizer
+from .adam import AdamOptimizer
+from .gradient_descent import GradientDescentOptimizer
+from .learning_rate_decay import (
+    cosine_decay,
+    exponential_decay,
+    inverse_time_decay,
+    natural_exp_decay,
+    piecewise_constant,
+    polynomial_decay,
+)
+from .momentum import MomentumOptimizer
+from .moving_averages import ExponentialMovingAverage, assign_moving_average
+from .optimizer import Optimizer
+from .rmsprop import RMSPropOptimizer
+from .training_util import (
+    create_global_step,
+    get_global_step,
+    get_or_create_global_step,
+    global_step,
+)

@@ -1,6 +1,6 @@
 """Plain stochastic gradient descent (TF1 `tf.train.GradientDescentOptimizer`)."""
 from ..ops.training_ops import apply_gradient_descent
-from .optimizer import Optimizer
+from .optimizer import Optimizer, _cast
 
 
 class GradientDescentOptimizer(Optimizer):
@@ -11,8 +11,8 @@ class GradientDescentOptimizer(Optimizer):
         self._learning_rate = learning_rate
 
     def _prepare(self):
-        self._lr_value = self._learning_rate
+        self._learning_rate_tensor = self._hyper(self._learning_rate, "learning_rate")
 
     def _apply_dense(self, grad, var):
-        lr = self._lr(self._lr_value, var, "learning_rate")
-        return apply_gradient_descent(var._ref(), lr, grad, use_locking=self._use_locking)
+        lr = _cast(self._learning_rate_tensor, var.dtype)
+        return apply_gradient_descent(var, lr, grad, use_locking=self._use_locking).op

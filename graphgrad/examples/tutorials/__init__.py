@@ -1,0 +1,1 @@
+"""Mirror of TF1's `tensorflow.examples.tutorials`."""

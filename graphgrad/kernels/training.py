@@ -1,0 +1,60 @@
+"""Optimizer update rules as pure array functions, following TF's training_ops kernels.
+
+Each takes the current values of the variable and its slots, then the op's read inputs, and
+returns the new values in the same order (variable first). Nothing is updated in place: an array
+already read by another op in the same run must keep its value.
+"""
+
+
+def gradient_descent(xp, var, alpha, delta):
+    return (var - delta * alpha,)
+
+
+def momentum(xp, var, accum, lr, grad, momentum, use_nesterov=False):
+    accum = accum * momentum + grad
+    if use_nesterov:
+        return var - (grad * lr + accum * momentum * lr), accum
+    return var - accum * lr, accum
+
+
+def adam(xp, var, m, v, beta1_power, beta2_power, lr, beta1, beta2, epsilon, grad,
+         use_nesterov=False):
+    one = xp.ones((), dtype=var.dtype)
+    # TF1 folds both bias corrections into the step size.
+    alpha = lr * xp.sqrt(one - beta2_power) / (one - beta1_power)
+    m = m + (grad - m) * (one - beta1)
+    v = v + (grad * grad - v) * (one - beta2)
+    if use_nesterov:
+        step = (m * beta1 + grad * (one - beta1)) * alpha / (xp.sqrt(v) + epsilon)
+    else:
+        step = m * alpha / (xp.sqrt(v) + epsilon)
+    return var - step, m, v
+
+
+def adagrad(xp, var, accum, lr, grad, update_slots=True):
+    if update_slots:
+        accum = accum + grad * grad
+    return var - grad * lr / xp.sqrt(accum), accum
+
+
+def rms_prop(xp, var, ms, mom, lr, rho, momentum, epsilon, grad):
+    one = xp.ones((), dtype=var.dtype)
+    ms = ms + (grad * grad - ms) * (one - rho)
+    mom = mom * momentum + grad * lr / xp.sqrt(ms + epsilon)
+    return var - mom, ms, mom
+
+
+def centered_rms_prop(xp, var, mg, ms, mom, lr, rho, momentum, epsilon, grad):
+    one = xp.ones((), dtype=var.dtype)
+    ms = ms + (grad * grad - ms) * (one - rho)
+    mg = mg + (grad - mg) * (one - rho)
+    mom = mom * momentum + grad * lr / xp.sqrt(ms - mg * mg + epsilon)
+    return var - mom, mg, ms, mom
+
+
+def adadelta(xp, var, accum, accum_update, lr, rho, epsilon, grad):
+    one = xp.ones((), dtype=var.dtype)
+    accum = accum * rho + grad * grad * (one - rho)
+    update = xp.sqrt(accum_update + epsilon) / xp.sqrt(accum + epsilon) * grad
+    accum_update = accum_update * rho + update * update * (one - rho)
+    return var - update * lr, accum, accum_update
