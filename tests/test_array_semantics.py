@@ -6,13 +6,6 @@ import pytest
 import graphgrad as tf
 
 
-@pytest.fixture(autouse=True)
-def fresh_graph():
-    tf.reset_default_graph()
-    yield
-    tf.reset_default_graph()
-
-
 def run(*fetches, feed=None):
     with tf.Session() as sess:
         return sess.run(list(fetches), feed)

@@ -5,13 +5,6 @@ import pytest
 import graphgrad as tf
 
 
-@pytest.fixture(autouse=True)
-def fresh_graph():
-    tf.reset_default_graph()
-    yield
-    tf.reset_default_graph()
-
-
 @tf.RegisterGradient("TestAutodiffTimesTen")
 def _times_ten_grad(op, grad):
     return [grad * 10.0]

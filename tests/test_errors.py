@@ -4,19 +4,7 @@ import pytest
 
 import graphgrad as tf
 
-
-@pytest.fixture(autouse=True)
-def fresh_graph():
-    tf.reset_default_graph()
-    yield
-    tf.reset_default_graph()
-
-
-def _line_of(marker):
-    for i, line in enumerate(open(__file__), start=1):
-        if marker in line and "_line_of" not in line:
-            return i
-    raise AssertionError(marker)
+from .helpers import line_of
 
 
 def test_unfed_placeholders_are_all_named_with_the_fetch_needing_each():
@@ -29,8 +17,8 @@ def test_unfed_placeholders_are_all_named_with_the_fetch_needing_each():
             sess.run([loss, count])
     text = str(info.value)
     assert "You must feed a value for placeholder tensors 'x', 'labels'" in text
-    assert (f"'x' (Placeholder, float32 [?,784], created at {__file__}:{_line_of('x created')})"
-            f", which 'loss:0' needs") in text
+    site = f"{__file__}:{line_of(__file__, 'x created')}"
+    assert f"'x' (Placeholder, float32 [?,784], created at {site}), which 'loss:0' needs" in text
     assert "'labels' (Placeholder, int32 [?]" in text and "which 'count:0' needs" in text
     assert info.value.op is x.op
 
@@ -107,7 +95,8 @@ def test_a_kernel_failure_names_the_op_its_type_and_the_users_line():
         with pytest.raises(tf.errors.InvalidArgumentError) as info:
             sess.run(y, {x: np.arange(5, dtype=np.float32)})
     text = str(info.value)
-    assert f"'to_grid' (Reshape, created at {__file__}:{_line_of('reshape created')})" in text
+    site = f"{__file__}:{line_of(__file__, 'reshape created')}"
+    assert f"'to_grid' (Reshape, created at {site})" in text
     assert info.value.op is y.op
 
 

@@ -5,20 +5,7 @@ import pytest
 
 import graphgrad as tf
 
-
-@pytest.fixture(autouse=True)
-def fresh_graph():
-    tf.reset_default_graph()
-    yield
-    tf.reset_default_graph()
-
-
-def _line_of(marker):
-    for i, line in enumerate(open(__file__), start=1):
-        if marker in line and "_line_of" not in line:
-            return i
-    raise AssertionError(marker)
-
+from .helpers import line_of
 
 # --- default graphs ---
 
@@ -278,7 +265,7 @@ def test_operation_fields():
     with pytest.raises(ValueError, match="no attr"):
         op.get_attr("nope")
     filename, line, _ = op.location
-    assert filename == __file__ and line == _line_of("marker: matmul site")
+    assert filename == __file__ and line == line_of(__file__, "marker: matmul site")
     assert tf.errors.site(op) == f"{__file__}:{line}"
 
 

@@ -9,13 +9,6 @@ from graphgrad.ops.indexing_ops import where_indices
 A = np.arange(60, dtype=np.float32).reshape(3, 4, 5) * 0.5 - 7
 
 
-@pytest.fixture(autouse=True)
-def fresh_graph():
-    tf.reset_default_graph()
-    yield
-    tf.reset_default_graph()
-
-
 KEYS = [
     ("x[:, 0]", lambda x: x[:, 0], (None, 5)),
     ("x[..., 1:3]", lambda x: x[..., 1:3], (None, 4, 2)),

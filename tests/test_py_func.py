@@ -4,24 +4,12 @@ import pytest
 
 import graphgrad as tf
 
-
-@pytest.fixture(autouse=True)
-def fresh_graph():
-    tf.reset_default_graph()
-    yield
-    tf.reset_default_graph()
+from .helpers import line_of
 
 
 @tf.RegisterGradient("TestPyFuncTripleGrad")
 def _triple_grad(op, grad):
     return [grad * 3.0]
-
-
-def _line_of(marker):
-    for i, line in enumerate(open(__file__), start=1):
-        if marker in line and "_line_of" not in line:
-            return i
-    raise AssertionError(marker)
 
 
 def test_py_func_runs_numpy_code_with_one_dtype_giving_one_tensor():
@@ -89,7 +77,8 @@ def test_a_value_error_in_the_function_is_an_invalid_argument_naming_the_op_and_
             sess.run(y)
     text = str(info.value)
     assert "ValueError: bad batch" in text
-    assert f"'loader' (PyFunc, created at {__file__}:{_line_of('py_func created')})" in text
+    site = f"{__file__}:{line_of(__file__, 'py_func created')}"
+    assert f"'loader' (PyFunc, created at {site})" in text
     assert isinstance(info.value.__cause__, ValueError)
 
 

@@ -7,14 +7,6 @@ import pytest
 
 import graphgrad as tf
 
-
-@pytest.fixture(autouse=True)
-def fresh_graph():
-    tf.reset_default_graph()
-    yield
-    tf.reset_default_graph()
-
-
 # --- Const ---
 
 def test_constant_takes_dtype_and_fills_or_reshapes_to_shape():

@@ -5,13 +5,6 @@ import pytest
 import graphgrad as tf
 
 
-@pytest.fixture(autouse=True)
-def fresh_graph():
-    tf.reset_default_graph()
-    yield
-    tf.reset_default_graph()
-
-
 def test_variable_ops_are_named_and_typed_as_tf():
     v = tf.Variable([1.0, 2.0], name="w")
     assert v.op.type == "VariableV2" and v.op.name == "w" and v.name == "w:0"

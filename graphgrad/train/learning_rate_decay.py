@@ -24,6 +24,12 @@ def _need_step(global_step, fn):
         raise ValueError(f"global_step is required for {fn}.")
 
 
+def _progress(global_step, decay_steps, dtype, staircase):
+    """global_step / decay_steps in `dtype`, floored when `staircase`."""
+    p = cast(global_step, dtype) / cast(decay_steps, dtype)
+    return floor(p) if staircase else p
+
+
 def exponential_decay(learning_rate, global_step, decay_steps, decay_rate, staircase=False,
                       name=None):
     """learning_rate * decay_rate ^ (global_step / decay_steps); with `staircase` the exponent
@@ -33,9 +39,7 @@ def exponential_decay(learning_rate, global_step, decay_steps, decay_rate, stair
                     [learning_rate, global_step, decay_steps, decay_rate]) as scope:
         learning_rate = convert_to_tensor(learning_rate, name="learning_rate")
         dtype = learning_rate.dtype
-        p = cast(global_step, dtype) / cast(decay_steps, dtype)
-        if staircase:
-            p = floor(p)
+        p = _progress(global_step, decay_steps, dtype, staircase)
         return multiply(learning_rate, pow(cast(decay_rate, dtype), p), name=scope)
 
 
@@ -47,9 +51,7 @@ def natural_exp_decay(learning_rate, global_step, decay_steps, decay_rate, stair
                     [learning_rate, global_step, decay_rate]) as scope:
         learning_rate = convert_to_tensor(learning_rate, name="learning_rate")
         dtype = learning_rate.dtype
-        p = cast(global_step, dtype) / cast(decay_steps, dtype)
-        if staircase:
-            p = floor(p)
+        p = _progress(global_step, decay_steps, dtype, staircase)
         return multiply(learning_rate, exp(-cast(decay_rate, dtype) * p), name=scope)
 
 
@@ -61,9 +63,7 @@ def inverse_time_decay(learning_rate, global_step, decay_steps, decay_rate, stai
                     [learning_rate, global_step, decay_rate]) as scope:
         learning_rate = convert_to_tensor(learning_rate, name="learning_rate")
         dtype = learning_rate.dtype
-        p = cast(global_step, dtype) / cast(decay_steps, dtype)
-        if staircase:
-            p = floor(p)
+        p = _progress(global_step, decay_steps, dtype, staircase)
         return truediv(learning_rate, 1 + cast(decay_rate, dtype) * p, name=scope)
 
 
