@@ -114,8 +114,11 @@ complex128 = DType("complex128", np.complex128)
 _ALL = [float16, float32, float64, int8, int16, int32, int64, uint8, uint16, uint32, uint64,
         bool, complex64, complex128]
 _BY_NAME = {d.name: d for d in _ALL}
-_BY_NAME.update(half=float16, double=float64)
+_BY_NAME.update(half=float16, float=float32, double=float64)
 _BY_NP = {d.np: d for d in _ALL}
+# Byte strings (summaries, messages) live in object arrays; as_dtype(object) stays an error.
+string = DType("string", np.object_)
+_BY_NAME["string"] = string
 _PYTHON = {float: float32, int: int32, builtins.bool: bool}
 
 
