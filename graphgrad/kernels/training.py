@@ -1,8 +1,9 @@
 """Optimizer update rules as pure array functions, following TF's training_ops kernels.
 
 Each takes the current values of the variable and its slots, then the op's read inputs, and
-returns the new values in the same order (variable first). Nothing is updated in place: an array
-already read by another op in the same run must keep its value.
+returns the new values in the same order (variable first). The `*_inplace` forms write the new
+values into the given arrays instead (fewer temporaries); the plan uses them only when no other
+op of the run still reads the old values (runtime/rewrite.py `inplace_updates`).
 """
 
 
@@ -58,3 +59,39 @@ def adadelta(xp, var, accum, accum_update, lr, rho, epsilon, grad):
     update = xp.sqrt(accum_update + epsilon) / xp.sqrt(accum + epsilon) * grad
     accum_update = accum_update * rho + update * update * (one - rho)
     return var - update * lr, accum, accum_update
+
+
+def gradient_descent_inplace(xp, var, alpha, delta):
+    var -= delta * alpha
+
+
+def momentum_inplace(xp, var, accum, lr, grad, momentum, use_nesterov=False):
+    accum *= momentum
+    accum += grad
+    if use_nesterov:
+        var -= grad * lr + accum * momentum * lr  # as `momentum`, bit for bit
+    else:
+        var -= accum * lr
+
+
+def adam_inplace(xp, var, m, v, beta1_power, beta2_power, lr, beta1, beta2, epsilon, grad,
+                 use_nesterov=False):
+    one = xp.ones((), dtype=var.dtype)
+    alpha = lr * xp.sqrt(one - beta2_power) / (one - beta1_power)
+    tmp = grad - m
+    tmp *= one - beta1
+    m += tmp
+    xp.multiply(grad, grad, out=tmp)
+    tmp -= v
+    tmp *= one - beta2
+    v += tmp
+    xp.sqrt(v, out=tmp)
+    tmp += epsilon
+    if use_nesterov:
+        step = m * beta1 + grad * (one - beta1)
+        step *= alpha
+        step /= tmp
+    else:
+        # (m * alpha) / denominator, rounded exactly as `adam`: paths must agree bit for bit.
+        step = xp.divide(m * alpha, tmp, out=tmp)
+    var -= step

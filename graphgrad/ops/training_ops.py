@@ -25,17 +25,28 @@ def _check_same_shape(where, names, arrays):
                 f"{list(arr.shape)} in {errors.describe_op(where[0])}.")
 
 
-def _apply_kernel(update, names, grad_index):
-    """grad_index counts the kernel's read values only (ref inputs are not passed)."""
-    def kernel(xp, *values, store, refs, where, use_locking=False, **attrs):
+def _apply_kernel(update, names, grad_index, update_inplace=None):
+    """grad_index counts the kernel's read values only (ref inputs are not passed).
+
+    `owned` (bound by the plan only where no other op of the run reads the old values) maps
+    store keys to the arrays this kernel allocated: those, and only those, are updated in place.
+    """
+    def kernel(xp, *values, store, refs, where, use_locking=False, owned=None, **attrs):
         current = [_read_kernel(xp, store=store, var=key, where=op, shape=None, dtype=None)
                    for key, op in zip(refs, where)]
         _check_same_shape(where, names, current + [values[grad_index]])
         dtype = current[0].dtype
+        mine = owned is not None and all(owned.get(k) is c for k, c in zip(refs, current))
+        if mine and update_inplace is not None and \
+                all(getattr(v, "dtype", dtype) == dtype for v in values):
+            update_inplace(xp, *current, *values, **attrs)
+            return current[0]
         new = [xp.asarray(a).astype(dtype, copy=False)
                for a in update(xp, *current, *values, **attrs)]
         for key, value in zip(refs, new):
             store[key] = value
+            if owned is not None and not any(value is c for c in current):
+                owned[key] = value
         return new[0]
     return kernel
 
@@ -54,19 +65,23 @@ def _apply_shape(num_refs, grad_index):
     return shape
 
 
-def register_apply(op_type, update, refs=("var",), grad_index=-1):
+def register_apply(op_type, update, refs=("var",), grad_index=-1, update_inplace=None):
     """An update op: inputs 0..len(refs)-1 are the variables it writes (the variable, then its
     slots), the others are read, the gradient at `grad_index`;
     `update(xp, *ref_values, *read_values, **attrs)` returns the new value of every ref."""
     names = tuple(refs) + ("grad",)
     value_grad_index = grad_index - len(refs) if grad_index >= 0 else grad_index
-    return register_op(op_type, shape=_apply_shape(len(refs), grad_index),
-                       kernel=_apply_kernel(update, names, value_grad_index), writes=True,
+    kernel = _apply_kernel(update, names, value_grad_index, update_inplace)
+    # The plan binds `owned` (in-place updates) only to kernels that say they take it.
+    kernel.accepts_owned = update_inplace is not None
+    return register_op(op_type, shape=_apply_shape(len(refs), grad_index), kernel=kernel,
+                       writes=True,
                        stateful=True, bind=_bind_refs, ref_inputs=tuple(range(len(refs))),
                        differentiable=False)
 
 
-APPLY_GRADIENT_DESCENT = register_apply("ApplyGradientDescent", kernels.gradient_descent)
+APPLY_GRADIENT_DESCENT = register_apply("ApplyGradientDescent", kernels.gradient_descent,
+                                        update_inplace=kernels.gradient_descent_inplace)
 
 
 def apply_gradient_descent(var, alpha, delta, use_locking=False, name=None):
@@ -75,7 +90,7 @@ def apply_gradient_descent(var, alpha, delta, use_locking=False, name=None):
 
 
 APPLY_MOMENTUM = register_apply("ApplyMomentum", kernels.momentum, ("var", "accum"),
-                                grad_index=3)
+                                grad_index=3, update_inplace=kernels.momentum_inplace)
 
 
 def apply_momentum(var, accum, lr, grad, momentum, use_locking=False, use_nesterov=False,
@@ -86,7 +101,8 @@ def apply_momentum(var, accum, lr, grad, momentum, use_locking=False, use_nester
                           use_nesterov=bool(use_nesterov), name=name)
 
 
-APPLY_ADAM = register_apply("ApplyAdam", kernels.adam, ("var", "m", "v"))
+APPLY_ADAM = register_apply("ApplyAdam", kernels.adam, ("var", "m", "v"),
+                            update_inplace=kernels.adam_inplace)
 
 
 def apply_adam(var, m, v, beta1_power, beta2_power, lr, beta1, beta2, epsilon, grad,

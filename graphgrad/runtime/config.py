@@ -23,7 +23,10 @@ class GPUOptions(_Options):
 
 
 class GraphOptions(_Options):
-    _fields = {"optimizer_options": None, "enable_bfloat16_sendrecv": False}
+    # rewrite_options: {name: bool} switching graphgrad's plan rewrites (runtime/rewrite.py
+    # ENABLED lists them); TF's RewriterConfig proto is not modelled.
+    _fields = {"optimizer_options": None, "enable_bfloat16_sendrecv": False,
+               "rewrite_options": None}
 
 
 class ConfigProto(_Options):

@@ -6,6 +6,8 @@ import numpy as np
 
 from .. import errors
 from ..graph.tensor import Tensor
+from . import rewrite as _rewrite
+from .codegen import generate
 
 # Ops with no kernel step: constants are preloaded, feeds written in, NoOps only order things.
 _PRELOADED = ("Const",)
@@ -108,92 +110,293 @@ def _first_fetch_needing(op, fetches, fed):
 
 
 class Plan:
-    """A compiled run: feeds go into slots, steps run kernels slot to slot, fetches come out."""
+    """A compiled run: one generated Python function over local variables, a line per kernel
+    step; feeds are its arguments, constants its globals, fetches its return value."""
 
-    def __init__(self, state, xp, fetches, feeds):
+    def __init__(self, state, xp, fetches, feeds, rewrites=None):
         self.fetches = fetches
         self.feeds = feeds
         self._store = state.variables
+        self._owned = state.owned
+        self.options = _rewrite.options(rewrites)
         fed = set(feeds)
         fetch_tensors = [f for f in fetches if isinstance(f, Tensor)]
         targets = [f for f in fetches if not isinstance(f, Tensor)]
         ops = needed_ops(fetch_tensors, targets, fed)
         _missing_placeholders(ops, fed, fetches)
         self.order = schedule(ops)
-        slot = {}
-        for t in feeds:
-            slot[t] = len(slot)
-        for op in self.order:
-            for t in op.outputs:
-                if t not in slot:
-                    slot[t] = len(slot)
-        # An op that runs for another output must not overwrite a fed output: it writes elsewhere.
-        write = dict(slot)
-        size = len(slot)
-        for t in feeds:
-            if t.op in ops:
-                write[t] = size
-                size += 1
-        template = [None] * size
+        slot, write = _slots(self.order, feeds, ops)
+        template, steps = self._steps(slot, write, state, xp, fed, fetch_tensors)
+        self.feed_slots = [slot[t] for t in feeds]
+        fetch_slots = [slot[f] if isinstance(f, Tensor) else None for f in fetches]
+        steps, alias = self._rewrite(steps, template, set(self.feed_slots), set(fetch_slots))
+        self.fetch_slots = [None if s is None else _rewrite.resolve(alias, s)
+                            for s in fetch_slots]
+        # Two fetches of one value (x and identity(x)) must still be two arrays.
+        seen = set()
+        self._repeats = []
+        for i, s in enumerate(self.fetch_slots):
+            if s is not None and s in seen:
+                self._repeats.append(i)
+            seen.add(s)
+        self.template = template
+        self.steps = steps
+        self._var_keys = _store_keys(self.steps)
+        self._checked = tuple(i for i, s in enumerate(self.fetch_slots) if s is not None)
+        self._repeats = frozenset(self._repeats)
+        self._fn, self._code = generate(steps, template, self.feed_slots, self.fetch_slots)
+        self._errstate = np.errstate
+
+    def _steps(self, slot, write, state, xp, fed, fetch_tensors):
+        template = {}
         steps = []
+        position = {op: i for i, op in enumerate(self.order)}
+        writers = _writers(self.order)
         for op in self.order:
             if op.type in _PRELOADED:
                 if op.outputs[0] not in fed:
-                    template[slot[op.outputs[0]]] = xp.asarray(op.attrs["value"])
+                    template[slot[op.outputs[0]]] = _rewrite.frozen(
+                        xp.asarray(op.attrs["value"]))
                 continue
             if op.type in _NO_STEP or op.type == "Placeholder":
                 continue
             if op.type in _REF_SOURCES and op.outputs[0] not in fetch_tensors:
                 continue
-            steps.append(self._step(op, slot, write, state, xp, fed))
-        self.template = template
-        self.steps = steps
-        self.feed_slots = [slot[t] for t in feeds]
-        self.fetch_slots = [slot[f] if isinstance(f, Tensor) else None for f in fetches]
+            fn = _bound_kernel(op, state, xp)
+            ins = []
+            for t in value_inputs(op):
+                src = _variable_read(t, fed)
+                # A read needs redoing only if a writer of its variable runs between the
+                # read's own step and this consumer (TF's ref semantics, made cheap).
+                if src is not None and (t.op.type in _REF_SOURCES or any(
+                        position[t.op] < w < position[op] for w in writers.get(src, ()))):
+                    ins.append(("read", _bound_kernel(src, state, xp)))
+                else:
+                    ins.append(slot[t])
+            step = _rewrite.Step(op, fn, ins, [write[t] for t in op.outputs])
+            if op.type == "Identity" and not isinstance(ins[0], int):
+                step.fn, step.ins = ins[0][1], []  # Variable/read: the read itself is the step
+                step.tags.append("read")
+            steps.append(step)
+        return template, steps
 
-    @staticmethod
-    def _step(op, slot, write, state, xp, fed):
-        fn = _bound_kernel(op, state, xp)
-        inputs = value_inputs(op)
-        sources = [_variable_read(t, fed) for t in inputs]
-        reads = tuple((i, _bound_kernel(src, state, xp)) for i, src in enumerate(sources)
-                      if src is not None)
-        if reads:
-            fn = partial(_with_fresh_reads, fn, reads)
-        ins = tuple(slot[t] for t in inputs)
-        outs = tuple(write[t] for t in op.outputs)
-        return (fn, ins, outs[0] if len(outs) == 1 else outs, len(outs) != 1, op)
+    def _rewrite(self, steps, template, fed, fetched):
+        alias = {}
+        opts = self.options
+        fetched.discard(None)
+        if opts["remove_identity"]:
+            steps = _rewrite.remove_identity(steps, alias, fed)
+        _resolve_inputs(steps, alias)
+        if opts["constant_folding"]:
+            steps = _rewrite.constant_folding(steps, template, fed)
+        if opts["cse"]:
+            steps = _rewrite.cse(steps, alias)
+            _resolve_inputs(steps, alias)
+        if opts["fuse_softmax_grad"]:
+            live = {_rewrite.resolve(alias, s) for s in fetched}
+            steps = _rewrite.fuse_softmax_grad(steps, live)
+        if opts["prune_dead"]:
+            steps = _rewrite.prune_dead(steps, {_rewrite.resolve(alias, s) for s in fetched})
+        if opts["specialize_kernels"]:
+            steps = _rewrite.specialize_kernels(steps)
+        if opts["shape_memo"]:
+            steps = _rewrite.shape_memo(steps, template)
+        if opts["inplace_updates"]:
+            live = {_rewrite.resolve(alias, s) for s in fetched}
+            for st in _rewrite.inplace_updates(steps, live):
+                st.fn = partial(st.fn, owned=self._owned)
+                st.tags.append("inplace")
+        return steps, alias
 
     def run(self, feed_arrays):
-        vals = list(self.template)
-        for s, a in zip(self.feed_slots, feed_arrays):
-            vals[s] = a
-        step = None
+        """The fetched values (None for ops) given the feed arrays in `self.feeds` order."""
         try:
-            with np.errstate(all="ignore"):
-                for step in self.steps:
-                    fn, ins, out, multi, _ = step
-                    result = fn(*[vals[i] for i in ins])
-                    if multi:
-                        for o, v in zip(out, result):
-                            vals[o] = v
-                    else:
-                        vals[out] = result
+            with self._errstate(all="ignore"):
+                values = self._fn(*feed_arrays)
         except errors.OpError:
             raise
         except Exception as e:  # a kernel failed: say which op, where it was made, on what
-            raise _kernel_error(step[4], [vals[i] for i in step[1]], e) from e
-        stored = {id(v) for v in self._store.values()}
-        return [None if s is None else _private(vals[s], stored) for s in self.fetch_slots]
+            raise self._kernel_error(e) from e
+        if not self._checked:
+            return values
+        # TF hands back fresh arrays: a fetched variable buffer, fed array, cached constant or
+        # view of one of them is copied (cached values are read-only, so the flags catch them).
+        values = list(values)
+        store = self._store
+        for i in self._checked:
+            v = values[i]
+            if type(v) is not np.ndarray:
+                continue
+            flags = v.flags
+            if not (flags.owndata and flags.writeable) or i in self._repeats:
+                values[i] = v.copy()
+                continue
+            for k in self._var_keys:
+                if store.get(k) is v:
+                    values[i] = v.copy()
+                    break
+            else:
+                for a in feed_arrays:
+                    if a is v:
+                        values[i] = v.copy()
+                        break
+        return values
+
+    def _kernel_error(self, exc):
+        tb = exc.__traceback__
+        while tb is not None and tb.tb_frame.f_code is not self._code:
+            tb = tb.tb_next
+        if tb is None:
+            return exc
+        step = self.steps[tb.tb_lineno - 2]
+        scope = tb.tb_frame.f_locals
+        arrays = [scope.get(f"v{i}", self.template.get(i)) if isinstance(i, int) else None
+                  for i in step.ins]
+        return _kernel_error(step.op, arrays, exc)
 
 
-def _private(value, stored):
-    """A fetched array the caller may change: a kernel may have returned a variable's buffer, a
-    constant, or a view of one of them, and TF always hands back a fresh array."""
-    if isinstance(value, np.ndarray) and (
-            id(value) in stored or not value.flags.owndata or not value.flags.writeable):
-        return value.copy()
-    return value
+def _slots(order, feeds, ops):
+    slot = {}
+    for t in feeds:
+        slot[t] = len(slot)
+    for op in order:
+        for t in op.outputs:
+            if t not in slot:
+                slot[t] = len(slot)
+    # An op that runs for another output must not overwrite a fed output: it writes elsewhere.
+    write = dict(slot)
+    size = len(slot)
+    for t in feeds:
+        if t.op in ops:
+            write[t] = size
+            size += 1
+    return slot, write
+
+
+def _writers(order):
+    """For each VariableV2 op: the schedule positions of the ops that write it."""
+    out = {}
+    for i, op in enumerate(order):
+        for r in op.opdef.ref_inputs:
+            out.setdefault(op.inputs[r].op, []).append(i)
+    return out
+
+
+def _resolve_inputs(steps, alias):
+    for st in steps:
+        st.ins = [_rewrite.resolve(alias, i) if isinstance(i, int) else i for i in st.ins]
+
+
+def _store_keys(steps):
+    """Store keys of the variables the plan's kernels can hand out (read or written)."""
+    keys = []
+    for st in steps:
+        fns = [st.fn] + [i[1] for i in st.ins if not isinstance(i, int)]
+        for fn in fns:
+            kw = getattr(fn, "keywords", None) or {}
+            if "store" in kw:
+                keys.extend([kw["var"]] if "var" in kw else list(kw.get("refs", ())))
+    return tuple(dict.fromkeys(keys))
+
+
+def _bound_kernel(op, state, xp):
+    """The op's kernel with xp, its attrs and its per-session bindings filled in."""
+    opdef = op.opdef
+    attrs = {k: v for k, v in op.attrs.items() if not k.startswith("_")}
+    if opdef.bind is not None:
+        attrs.update(opdef.bind(op, state))
+    return partial(opdef.kernel, xp, **attrs)
+
+
+def _kernel_error(self, exc):
+        tb = exc.__traceback__
+        while tb is not None and tb.tb_frame.f_code is not self._code:
+            tb = tb.tb_next
+        if tb is None:
+            return exc
+        step = self.steps[tb.tb_lineno - 2]
+        scope = tb.tb_frame.f_locals
+        arrays = [scope.get(f"v{i}", self.template.get(i)) if isinstance(i, int) else None
+                  for i in step.ins]
+        return _kernel_error(step.op, arrays, exc)
+
+
+def _slots(order, feeds, ops):
+    slot = {}
+    for t in feeds:
+        slot[t] = len(slot)
+    for op in order:
+        for t in op.outputs:
+            if t not in slot:
+                slot[t] = len(slot)
+    # An op that runs for another output must not overwrite a fed output: it writes elsewhere.
+    write = dict(slot)
+    size = len(slot)
+    for t in feeds:
+        if t.op in ops:
+            write[t] = size
+            size += 1
+    return slot, write
+
+
+def _writers(order):
+    """For each VariableV2 op: the schedule positions of the ops that write it."""
+    out = {}
+    for i, op in enumerate(order):
+        for r in op.opdef.ref_inputs:
+            out.setdefault(op.inputs[r].op, []).append(i)
+    return out
+
+
+def _resolve_inputs(steps, alias):
+    for st in steps:
+        st.ins = [_rewrite.resolve(alias, i) if isinstance(i, int) else i for i in st.ins]
+
+
+def _store_keys(steps):
+    """Store keys of the variables the plan's kernels can hand out (read or written)."""
+    keys = []
+    for st in steps:
+        fns = [st.fn] + [i[1] for i in st.ins if not isinstance(i, int)]
+        for fn in fns:
+            kw = getattr(fn, "keywords", None) or {}
+            if "store" in kw:
+                keys.extend([kw["var"]] if "var" in kw else list(kw.get("refs", ())))
+    return tuple(dict.fromkeys(keys))
+
+
+_PLAN_COUNT = [0]
+
+
+def _codegen(steps, template, alias, feed_slots, fetch_slots):
+    """Source for `def run(<feeds>): ...; return (<fetches>,)`: line i + 2 runs step i."""
+    namespace = {f"v{s}": v for s, v in template.items()}
+    lines = ["def run(" + "".join(f"v{s}, " for s in feed_slots) + "):"]
+    for i, st in enumerate(steps):
+        fn = st.fn
+        if st.memo is not None:
+            fn = _rewrite.memo_wrapper(fn, st.memo, len(st.ins), len(st.outs) != 1)
+        st.call = fn
+        namespace[f"k{i}"] = fn
+        args = []
+        for j, src in enumerate(st.ins):
+            if isinstance(src, int):
+                args.append(f"v{src}")
+            else:
+                namespace[f"r{i}_{j}"] = src[1]
+                args.append(f"r{i}_{j}()")
+        if len(st.outs) == 1:
+            outs = f"v{st.outs[0]} = "
+        else:
+            outs = "".join(f"v{o}, " for o in st.outs) + "= " if st.outs else ""
+        lines.append(f"    {outs}k{i}({', '.join(args)})")
+    lines.append("    return (" + "".join(
+        "None, " if s is None else f"v{s}, " for s in fetch_slots) + ")")
+    _PLAN_COUNT[0] += 1
+    code = compile("\n".join(lines) + "\n", f"<graphgrad plan {_PLAN_COUNT[0]}>", "exec")
+    exec(code, namespace)  # noqa: S102 - our own generated source, no user text in it
+    fn = namespace["run"]
+    return fn, fn.__code__
 
 
 def _bound_kernel(op, state, xp):
@@ -215,7 +418,10 @@ def _with_fresh_reads(fn, reads, *args):
 def _kernel_error(op, arrays, exc):
     shapes = ", ".join(f"{getattr(a, 'dtype', type(a).__name__)}{list(np.shape(a))}"
                        for a in arrays)
-    return errors.InvalidArgumentError(
+    # TF reports an allocation failure as OOM (ResourceExhausted), not as a bad argument.
+    cls = errors.ResourceExhaustedError if isinstance(exc, MemoryError) \
+        else errors.InvalidArgumentError
+    return cls(
         None, op,
         f"{type(exc).__name__}: {exc}\n  in op {errors.describe_op(op)}\n"
         f"  with inputs: {shapes}")

@@ -7,6 +7,7 @@ from .. import errors
 from ..graph import tensor as _tensor_module
 from ..graph.graph import get_default_graph, pop_innermost
 from ..graph.tensor import Tensor
+from . import threads as _threads
 from .backend import get_array_module
 from .fetches import FetchStructure
 from .plan import Plan
@@ -17,6 +18,8 @@ class SessionState:
 
     def __init__(self):
         self.variables = {}
+        # Variable buffers the optimizer kernels allocated themselves, so may update in place.
+        self.owned = {}
         self._rngs = {}
 
     def generator(self, op):
@@ -75,6 +78,10 @@ class Session:
         self._config = config
         self._state = SessionState()
         self._plans = {}
+        self._fast = {}
+        self._converters = {}
+        self._rewrites = _rewrite_options(config)
+        _threads.configure(config)
         self._closed = False
         self._xp = get_array_module()
         self._context = None
@@ -104,48 +111,86 @@ class Session:
     def close(self):
         self._closed = True
         self._plans.clear()
+        self._fast.clear()
 
     def run(self, fetches, feed_dict=None, options=None, run_metadata=None):
         """Computes `fetches` (a tensor, op, name or nested structure of them) given the feeds."""
         if self._closed:
             raise RuntimeError("Attempted to use a closed Session.")
+        # Fast path: a signature seen before, keyed on the fetch object and the feed keys.
+        key = None
+        if feed_dict is None or type(feed_dict) is dict:
+            try:
+                key = (fetches if type(fetches) is not list else tuple(fetches),
+                       tuple(feed_dict) if feed_dict else ())
+                runner = self._fast.get(key)
+            except TypeError:  # unhashable (a dict of fetches, nested lists): the general path
+                key = runner = None
+            if runner is not None:
+                return runner(feed_dict)
         if feed_dict is not None and not isinstance(feed_dict, dict):
             raise TypeError(
                 f"feed_dict must be a dict, got {type(feed_dict).__name__}. To fetch several "
                 "values call sess.run([a, b]) with a list, not sess.run(a, b).")
         structure = FetchStructure(self._graph, fetches)
-        feed_tensors, feed_arrays = self._feeds(feed_dict)
-        key = (structure.elements, feed_tensors)
+        feed_tensors, feed_arrays, order = self._feeds(feed_dict)
+        plan = self._plan(structure.elements, feed_tensors)
+        result = structure.build(plan.run(feed_arrays))
+        if key is not None and len(self._fast) < 4096:
+            # order[p]: the feed_dict position of the plan's p-th feed.
+            by_dict = [None] * len(order)
+            for p, i in enumerate(order):
+                by_dict[i] = feed_tensors[p]
+            converters = [self._converter(t) for t in by_dict]
+            self._fast[key] = _runner(plan.run, _builder(structure), converters, order)
+        return result
+
+    def _plan(self, elements, feed_tensors):
+        key = (elements, feed_tensors)
         plan = self._plans.get(key)
         if plan is None:
-            plan = Plan(self._state, self._xp, list(structure.elements), list(feed_tensors))
+            plan = Plan(self._state, self._xp, list(elements), list(feed_tensors),
+                        rewrites=self._rewrites)
             self._plans[key] = plan
-        return structure.build(plan.run(feed_arrays))
+        return plan
+
+    def _converter(self, tensor):
+        """A feed check that costs one type, dtype and shape comparison once a value of that
+        shape has passed the full check (`_convert_feed`)."""
+        conv = self._converters.get(tensor)
+        if conv is None:
+            conv = _fast_converter(tensor)
+            self._converters[tensor] = conv
+        return conv
 
     def _feeds(self, feed_dict):
         if not feed_dict:
-            return (), []
+            return (), [], []
         items = []
-        for key, value in feed_dict.items():
+        for i, (key, value) in enumerate(feed_dict.items()):
             tensor = _feed_key(self._graph, key)
-            items.append((tensor, _convert_feed(tensor, value, key)))
+            items.append((tensor, _convert_feed(tensor, value, key), i))
         items.sort(key=lambda kv: (kv[0].op._id, kv[0].value_index))
-        return tuple(t for t, _ in items), [a for _, a in items]
+        return tuple(t for t, _, _ in items), [a for _, a, _ in items], [i for _, _, i in items]
 
     def make_callable(self, fetches, feed_list=None, accept_options=False):
         """A function of the feed values (in `feed_list` order) that runs one compiled plan."""
         structure = FetchStructure(self._graph, fetches)
         feeds = tuple(_feed_key(self._graph, k) for k in (feed_list or ()))
-        plan = Plan(self._state, self._xp, list(structure.elements), list(feeds))
+        plan = Plan(self._state, self._xp, list(structure.elements), list(feeds),
+                    rewrites=self._rewrites)
+        build = _builder(structure)
+        converters = [_fast_converter(t) for t in feeds]
+        run = plan.run
+        session = self
 
         def call(*values, **kwargs):
-            if self._closed:
+            if session._closed:
                 raise RuntimeError("Attempted to use a closed Session.")
-            if len(values) != len(feeds):
-                raise TypeError(f"This callable takes {len(feeds)} feed values, got "
+            if len(values) != len(converters):
+                raise TypeError(f"This callable takes {len(converters)} feed values, got "
                                 f"{len(values)}.")
-            arrays = [_convert_feed(t, v, t) for t, v in zip(feeds, values)]
-            return structure.build(plan.run(arrays))
+            return build(run([c(v) for c, v in zip(converters, values)]))
 
         call.plan = plan
         return call
@@ -167,6 +212,60 @@ class InteractiveSession(Session):
             for c in reversed(self._default):
                 c.__exit__(None, None, None)
         self._default = None
+
+
+def _builder(structure):
+    """`values -> fetch result` without rebuilding the nesting for the common shapes."""
+    elements = structure.elements
+    template = structure._template
+    if template == 0 and len(elements) == 1:
+        return _first
+    if isinstance(template, tuple) and template[0] is list and all(
+            isinstance(t, int) for t in template[1]):
+        return list
+    return structure.build
+
+
+def _runner(run, build, converters, order):
+    """`feed_dict -> result` for one signature, specialised for zero, one or more feeds."""
+    if not converters:
+        def run_no_feeds(feed_dict):
+            return build(run(()))
+        return run_no_feeds
+    if len(converters) == 1:
+        convert = converters[0]
+
+        def run_one_feed(feed_dict):
+            for value in feed_dict.values():
+                return build(run((convert(value),)))
+        return run_one_feed
+
+    def run_feeds(feed_dict):
+        values = [c(v) for c, v in zip(converters, feed_dict.values())]
+        return build(run([values[i] for i in order]))
+    return run_feeds
+
+
+def _first(values):
+    return values[0]
+
+
+def _rewrite_options(config):
+    graph_options = getattr(config, "graph_options", None)
+    return getattr(graph_options, "rewrite_options", None)
+
+
+def _fast_converter(tensor):
+    target = tensor.dtype.np
+    ok_shape = [None]
+
+    def convert(value):
+        if type(value) is np.ndarray and value.dtype == target and value.shape == ok_shape[0]:
+            return value
+        arr = _convert_feed(tensor, value, tensor)
+        ok_shape[0] = arr.shape
+        return arr
+    return convert
 
 
 def _feed_key(graph, key):

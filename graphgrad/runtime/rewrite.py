@@ -1,0 +1,366 @@
+"""Plan-time rewrites of a pruned step list (Grappler's role): they never touch the user's graph.
+
+Each pass takes the compiled steps and returns fewer or cheaper ones; each can be switched off
+through `ENABLED` (module default) or `Session(config=ConfigProto(graph_options=GraphOptions(
+rewrite_options={"constant_folding": False})))`.
+"""
+from collections import Counter
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from ..kernels import fused
+
+ENABLED = {
+    "remove_identity": True,     # Identity steps become aliases of their input slot
+    "constant_folding": True,    # steps whose inputs are all constants run once, at compile time
+    "cse": True,                 # one step for identical (type, attrs, inputs)
+    "shape_memo": True,          # shape-only subgraphs rerun only when their input shapes change
+    "specialize_kernels": True,  # 2-D float MatMul/Sum/Softmax/SumToShape: BLAS-friendly kernels
+    "fuse_softmax_grad": True,   # the gradient of log(softmax(x)) as one kernel
+    "inplace_updates": True,     # optimizer updates write into the variables' own buffers
+    "prune_dead": True,          # pure steps whose values nothing reads any more are dropped
+}
+
+# Ops whose kernels always return a new array (never an input or a view of one).
+FRESH_OUTPUT = frozenset(("MatMul", "Add", "AddV2", "Sub", "Mul", "RealDiv", "Neg", "Square",
+                          "Exp", "Log", "Softmax"))
+
+# Ops whose output depends only on the shape (and static dtype) of their input, not its values.
+SHAPE_SOURCES = ("Shape", "Size", "Rank", "OnesLike", "ZerosLike")
+
+
+@dataclass
+class Step:
+    """One kernel call: `fn(*inputs)`; an input is a slot number or `("read", fn)` (a fresh
+    variable read made when the step runs); `memo` is None, "shape" or "identity"."""
+    op: object
+    fn: object
+    ins: list
+    outs: list
+    memo: object = None
+    tags: list = field(default_factory=list)
+    call: object = None  # what the generated code calls: fn, or fn behind its memo
+
+
+def options(overrides=None):
+    opts = dict(ENABLED)
+    for key, value in (overrides or {}).items():
+        if key not in ENABLED:
+            raise ValueError(f"Unknown rewrite option {key!r}; known: {sorted(ENABLED)}")
+        opts[key] = bool(value)
+    return opts
+
+
+def _pure(st):
+    """The step's result depends only on its input values: no state, no variable read."""
+    d = st.op.opdef
+    return (not d.stateful and not d.writes and d.bind is None and d.kernel is not None
+            and "read" not in st.tags)
+
+
+def frozen(value):
+    """`value` with writes disabled when it is an ndarray: a cached array the plan hands out
+    again on every run must not be changed by a caller (fetches of it are copied)."""
+    if isinstance(value, np.ndarray) and value.flags.writeable:
+        value = value.view()
+        value.flags.writeable = False
+    return value
+
+
+def remove_identity(steps, alias, protected):
+    """Drops Identity steps reading an ordinary slot; their output slot aliases the input."""
+    kept = []
+    for st in steps:
+        if (st.op.type == "Identity" and st.ins and isinstance(st.ins[0], int)
+                and st.outs[0] not in protected):
+            alias[st.outs[0]] = resolve(alias, st.ins[0])
+            continue
+        kept.append(st)
+    return kept
+
+
+def resolve(alias, slot):
+    while slot in alias:
+        slot = alias[slot]
+    return slot
+
+
+def _static_stand_in(op):
+    """For a shape source whose input has a fully known static shape: an array of that shape
+    and dtype to run the kernel on at compile time (only its shape is read); else None."""
+    if op.type not in SHAPE_SOURCES or len(op.inputs) != 1:
+        return None
+    t = op.inputs[0]
+    if not t.shape.is_fully_defined() or t.dtype.np.kind not in "biufc":
+        return None
+    return np.zeros(t.shape.as_tuple(), t.dtype.np)
+
+
+def constant_folding(steps, template, protected):
+    """Runs pure steps whose inputs are all constants once (and shape sources of tensors whose
+    static shape is known); their outputs join the constants. A step that fails is left in
+    place so that the error surfaces when the plan runs."""
+    kept = []
+    for st in steps:
+        stand_in = _static_stand_in(st.op) if _pure(st) else None
+        if stand_in is not None and not any(o in protected for o in st.outs):
+            try:
+                template[st.outs[0]] = frozen(st.fn(stand_in))
+                continue
+            except Exception:  # noqa: BLE001 - reported at run time with the op's details
+                pass
+        if (_pure(st) and all(isinstance(i, int) and i in template for i in st.ins)
+                and not any(o in protected for o in st.outs)):
+            try:
+                with np.errstate(all="ignore"):
+                    result = st.fn(*[template[i] for i in st.ins])
+            except Exception:  # noqa: BLE001 - reported at run time with the op's details
+                kept.append(st)
+                continue
+            values = [result] if len(st.outs) == 1 else list(result)
+            for o, v in zip(st.outs, values):
+                template[o] = frozen(v)
+            continue
+        kept.append(st)
+    return kept
+
+
+def prune_dead(steps, live):
+    """Drops pure steps none of whose outputs is fetched or used by a later kept step (what
+    folding and fusion left without readers, such as a loss only its gradient's shape needed)."""
+    live = set(live)
+    kept = []
+    for st in reversed(steps):
+        if st.outs and _pure(st) and live.isdisjoint(st.outs):
+            continue
+        kept.append(st)
+        live.update(i for i in st.ins if isinstance(i, int))
+    return kept[::-1]
+
+
+def _attrs_key(op):
+    items = []
+    for k in sorted(op.attrs):
+        v = op.attrs[k]
+        if isinstance(v, list):
+            v = tuple(v)
+        try:
+            hash(v)
+        except TypeError:
+            return None
+        items.append((k, v))
+    return tuple(items)
+
+
+def cse(steps, alias):
+    """Merges pure steps with the same op type, attrs and input slots."""
+    seen = {}
+    kept = []
+    for st in steps:
+        if _pure(st) and all(isinstance(i, int) for i in st.ins):
+            attrs = _attrs_key(st.op)
+            if attrs is not None:
+                key = (st.op.type, attrs, tuple(st.ins), len(st.outs))
+                first = seen.get(key)
+                if first is not None:
+                    for o, f in zip(st.outs, first.outs):
+                        alias[o] = f
+                    continue
+                seen[key] = st
+        kept.append(st)
+    return kept
+
+
+def shape_memo(steps, template):
+    """Marks shape-only steps: shape sources remember their output per input shape, and pure
+    steps fed only by shape-only values remember theirs per input objects, so a W1 gradient's
+    Shape/Reshape/BroadcastTo chain costs one comparison per step after the first run."""
+    shape_only = set(template)
+    for st in steps:
+        if not _pure(st) or not all(isinstance(i, int) for i in st.ins):
+            continue
+        if st.op.type in SHAPE_SOURCES and len(st.ins) == 1:
+            st.memo = "shape"
+        elif st.ins and all(i in shape_only for i in st.ins):
+            st.memo = "identity"
+        else:
+            continue
+        shape_only.update(st.outs)
+    return steps
+
+
+def _dot_kernel(ta, tb):
+    if ta and tb:
+        return lambda a, b: np.dot(a.T, b.T)
+    if ta:
+        return lambda a, b: np.dot(a.T, b)
+    if tb:
+        return lambda a, b: np.dot(a, b.T)
+    return np.dot
+
+
+def _sum_to_kernel(fn):
+    last = [None, None]
+
+    def sum_to(g, s):
+        if s is not last[0]:
+            last[0], last[1] = s, tuple(int(d) for d in s)
+        if g.shape == last[1]:
+            return g
+        if g.ndim == 2 and last[1] == g.shape[1:] and g.dtype.kind == "f":
+            return fused.col_sums(g)
+        return fn(g, s)
+    return sum_to
+
+
+def _float_2d(t):
+    return t.shape.ndims == 2 and t.dtype.is_floating
+
+
+def _sum_kernel(axis, keepdims):
+    def reduce_sum(x):
+        return fused.sum_2d(x, axis, keepdims)
+    return reduce_sum
+
+
+def specialize_kernels(steps):
+    """NumPy calls that skip generic dispatch, for float inputs of static rank 2: MatMul as
+    np.dot on transposed views, Sum over one axis and Softmax via gemv row sums, and SumToShape
+    returning its input when shapes agree (a column sum via gemv for a bias gradient)."""
+    for st in steps:
+        op = st.op
+        if op.type == "MatMul" and all(_float_2d(t) for t in op.inputs):
+            st.fn = _dot_kernel(op.attrs["transpose_a"], op.attrs["transpose_b"])
+        elif op.type == "Sum" and _float_2d(op.inputs[0]) and \
+                tuple(op.attrs["axis"] or (None,)) in ((0,), (1,), (-1,), (-2,)):
+            st.fn = _sum_kernel(tuple(op.attrs["axis"]), op.attrs["keepdims"])
+        elif op.type == "Softmax" and _float_2d(op.inputs[0]):
+            st.fn = fused.softmax_2d
+        elif op.type == "SumToShape":
+            st.fn = _sum_to_kernel(st.fn)
+        else:
+            continue
+        st.tags.append("specialized")
+    return steps
+
+
+def _producers(steps):
+    return {o: st for st in steps for o in st.outs}
+
+
+def _match(producer, slot, op_type):
+    st = producer.get(slot)
+    return st if st is not None and st.op.type == op_type else None
+
+
+def _other(pair, one):
+    """The other input of a two-input step, or None when `one` is not among them."""
+    a, b = pair
+    return b if a == one else a if b == one else None
+
+
+def fuse_softmax_grad(steps, protected):
+    """((g * 1/sm) - sum(g * 1/sm * sm, -1)) * sm, the graph Log's and Softmax's gradients
+    make, becomes one kernel `g - sm * sum(g, -1)` when its intermediates have no other use."""
+    producer = _producers(steps)
+    uses = Counter(i for st in steps for i in st.ins if isinstance(i, int))
+    uses.update(protected)
+    dropped = set()
+    for st in steps:
+        if st.op.type != "Mul" or len(st.ins) != 2 or not all(isinstance(i, int) for i in st.ins):
+            continue
+        for d_slot, sm_slot in (st.ins, st.ins[::-1]):
+            sm_st = _match(producer, sm_slot, "Softmax")
+            d_st = _match(producer, d_slot, "Sub")
+            if sm_st is None or d_st is None or not st.op.outputs[0].dtype.is_floating:
+                continue
+            lg_slot, s_slot = d_st.ins
+            s_st = _match(producer, s_slot, "Sum")
+            lg_st = _match(producer, lg_slot, "Mul")
+            if s_st is None or lg_st is None or not s_st.op.attrs["keepdims"]:
+                continue
+            rank = sm_st.op.outputs[0].shape.ndims
+            if rank is None or tuple(s_st.op.attrs["axis"] or ()) not in ((-1,), (rank - 1,)):
+                continue
+            a_st = _match(producer, s_st.ins[0], "Mul")
+            if a_st is None or _other(a_st.ins, lg_slot) != sm_slot:
+                continue
+            r_slot = next((i for i in lg_st.ins
+                           if _match(producer, i, "Reciprocal") is not None
+                           and producer[i].ins == [sm_slot]), None)
+            if r_slot is None:
+                continue
+            g_slot = _other(lg_st.ins, r_slot)
+            inner = (producer[r_slot], lg_st, a_st, s_st, d_st)
+            counts = (1, 2, 1, 1, 1)
+            if any(uses[x.outs[0]] != n for x, n in zip(inner, counts)):
+                continue
+            st.fn, st.ins = fused.softmax_log_grad, [g_slot, sm_slot]
+            st.tags.append("fused_softmax_grad")
+            dropped.update(id(x) for x in inner)
+            break
+    return [st for st in steps if id(st) not in dropped]
+
+
+def memo_wrapper(fn, kind, n_in, multi):
+    """The step function with its memo: by input shape, or by input identity."""
+    last = [object(), None]
+    if kind == "shape":
+        def by_shape(x):
+            s = getattr(x, "shape", None)
+            if s is not None and s == last[0]:
+                return last[1]
+            r = fn(x)
+            last[0], last[1] = s, _freeze_all(r, multi)
+            return last[1]
+        return by_shape
+    keys = [object()] * n_in
+
+    def by_identity(*args):
+        if all(a is k for a, k in zip(args, keys)):
+            return last[1]
+        r = fn(*args)
+        keys[:] = args
+        last[1] = _freeze_all(r, multi)
+        return last[1]
+    return by_identity
+
+
+def _freeze_all(result, multi):
+    if multi:
+        return type(result)(frozen(r) for r in result) if isinstance(result, tuple) \
+            else [frozen(r) for r in result]
+    return frozen(result)
+
+
+def _read_var(src):
+    return getattr(src[1], "keywords", {}).get("var") if not isinstance(src, int) else None
+
+
+def inplace_updates(steps, fetched):
+    """The update steps that may write into their variables' buffers: each variable they write
+    is written by no other step, and no value that may alias its buffer (a read, or what ops
+    that can return an input made of one) is fetched, feeds the update, or is used after it."""
+    writers = Counter()
+    for st in steps:
+        for i in st.op.opdef.ref_inputs:
+            writers[st.op.inputs[i].op.name] += 1
+    allowed = []
+    for pos, st in enumerate(steps):
+        if not getattr(st.op.opdef.kernel, "accepts_owned", False):
+            continue
+        names = {st.op.inputs[i].op.name for i in st.op.opdef.ref_inputs}
+        if any(writers[n] != 1 for n in names):
+            continue
+        aliases = set()
+        for other in steps:
+            reads = other.op.type == "VariableV2" and other.op.name in names
+            reads = reads or any(_read_var(i) in names for i in other.ins)
+            if reads or (other.op.type not in FRESH_OUTPUT and other is not st
+                         and any(i in aliases for i in other.ins if isinstance(i, int))):
+                aliases.update(other.outs)
+        later = (i for other in steps[pos:] for i in other.ins if isinstance(i, int))
+        if aliases.isdisjoint(later) and aliases.isdisjoint(fetched):
+            allowed.append(st)
+    return allowed

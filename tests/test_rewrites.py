@@ -1,0 +1,210 @@
+"""Plan-time rewrites (runtime/rewrite.py): each keeps results within float32 tolerance, can be
+switched off, and never changes the user's graph."""
+import numpy as np
+import pytest
+
+import graphgrad as tf
+from graphgrad.runtime import rewrite
+
+ALL_OFF = {k: False for k in rewrite.ENABLED}
+
+
+def _session(**opts):
+    return tf.Session(config=tf.ConfigProto(graph_options=tf.GraphOptions(rewrite_options=opts)))
+
+
+def _plan(sess, fetch):
+    return next(p for p in sess._plans.values() if fetch in p.fetches)
+
+
+def _w1(batch=7):
+    rng = np.random.default_rng(3)
+    x = tf.placeholder(tf.float32, [None, 13])
+    y_ = tf.placeholder(tf.float32, [None, 5])
+    w = tf.Variable(rng.standard_normal((13, 5)).astype(np.float32) * 0.3)
+    b = tf.Variable(np.zeros(5, np.float32))
+    y = tf.nn.softmax(tf.matmul(x, w) + b)
+    loss = tf.reduce_mean(-tf.reduce_sum(y_ * tf.log(y), reduction_indices=[1]))
+    train = tf.train.GradientDescentOptimizer(0.5).minimize(loss)
+    feeds = [{x: rng.standard_normal((n, 13)).astype(np.float32),
+              y_: np.eye(5, dtype=np.float32)[rng.integers(0, 5, n)]} for n in (batch, 3, batch)]
+    return x, y_, w, b, loss, train, feeds
+
+
+def _train(opts, steps=6):
+    tf.reset_default_graph()
+    x, y_, w, b, loss, train, feeds = _w1()
+    with _session(**opts) as sess:
+        sess.run(tf.global_variables_initializer())
+        losses = [sess.run([loss, train], feeds[i % 3])[0] for i in range(steps)]
+        plan = _plan(sess, train)
+        return losses, sess.run(w), sess.run(b), plan
+
+
+@pytest.mark.parametrize("name", sorted(rewrite.ENABLED))
+def test_training_matches_with_each_rewrite_off_and_with_all_off(name):
+    base_losses, base_w, base_b, _ = _train({})
+    losses, w, b, _ = _train({name: False})
+    np.testing.assert_allclose(losses, base_losses, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(w, base_w, rtol=1e-5, atol=1e-6)
+    off_losses, off_w, _, plan = _train(ALL_OFF)
+    np.testing.assert_allclose(off_losses, base_losses, rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(off_w, base_w, rtol=1e-5, atol=1e-6)
+    assert not any(s.memo or set(s.tags) - {"read"} for s in plan.steps)
+
+
+def test_rewrites_shrink_the_w1_plan_and_fuse_the_softmax_gradient():
+    _, _, _, plan = _train({})
+    _, _, _, unrewritten = _train(ALL_OFF)
+    assert len(plan.steps) < len(unrewritten.steps)
+    tags = [t for s in plan.steps for t in s.tags]
+    assert "fused_softmax_grad" in tags
+    assert not any(s.op.type == "Reciprocal" for s in plan.steps)
+    assert sum(1 for s in plan.steps if s.memo) >= 10
+
+
+def test_shape_memo_follows_a_batch_size_change():
+    x = tf.placeholder(tf.float32, [None, 3])
+    loss = tf.reduce_mean(tf.reduce_sum(x * x, axis=1))
+    grad, = tf.gradients(loss, x)
+    with tf.Session() as sess:
+        for n in (4, 2, 5, 2):
+            value = np.arange(n * 3, dtype=np.float32).reshape(n, 3)
+            np.testing.assert_allclose(sess.run(grad, {x: value}), 2 * value / n, rtol=1e-6)
+
+
+def test_constant_subgraphs_fold_but_random_ops_do_not():
+    x = tf.placeholder(tf.float32, [])
+    folded = x + tf.constant(2.0) * tf.constant(3.0)
+    noise = tf.random_uniform([3], seed=1) * tf.constant(2.0)
+    with tf.Session() as sess:
+        assert sess.run(folded, {x: 1.0}) == 7.0
+        assert [s.op.type for s in _plan(sess, folded).steps] == ["Add"]
+        assert not np.array_equal(sess.run(noise), sess.run(noise))
+
+
+def test_identity_steps_vanish_and_fetches_stay_private():
+    x = tf.placeholder(tf.float32, [2])
+    doubled = x * 2.0
+    same = tf.identity(doubled)
+    with tf.Session() as sess:
+        a, b = sess.run([doubled, same], {x: [1.0, 2.0]})
+        assert [s.op.type for s in _plan(sess, same).steps] == ["Mul"]
+        np.testing.assert_array_equal(b, [2.0, 4.0])
+        fed = np.array([5.0, 6.0], np.float32)
+        out = sess.run(tf.identity(x), {x: fed})
+        out[0] = -1.0
+        assert fed[0] == 5.0
+
+
+def test_common_subexpressions_run_once():
+    x = tf.placeholder(tf.float32, [None, 2])
+    a, b = tf.exp(x), tf.exp(x)
+    with tf.Session() as sess:
+        va, vb = sess.run([a, b], {x: [[0.0, 1.0]]})
+        np.testing.assert_allclose(va, np.exp([[0.0, 1.0]]), rtol=1e-6)
+        np.testing.assert_array_equal(va, vb)
+        assert sum(1 for s in _plan(sess, a).steps if s.op.type == "Exp") == 1
+
+
+def test_memoized_and_folded_values_are_fetched_as_fresh_arrays():
+    x = tf.placeholder(tf.float32, [None, 3])
+    shape = tf.shape(x)
+    const = tf.constant([1.0, 2.0]) * 2.0
+    with tf.Session() as sess:
+        s1, c1 = sess.run([shape, const], {x: np.zeros((2, 3))})
+        s1[0] = 99
+        c1[0] = 99.0
+        s2, c2 = sess.run([shape, const], {x: np.zeros((2, 3))})
+    np.testing.assert_array_equal(s2, [2, 3])
+    np.testing.assert_array_equal(c2, [2.0, 4.0])
+
+
+def test_fusion_is_skipped_when_an_intermediate_is_fetched():
+    z = tf.placeholder(tf.float64, [None, 4])
+    sm = tf.nn.softmax(z)
+    loss = tf.reduce_sum(tf.log(sm) * tf.constant([1.0, 2.0, 3.0, 4.0], tf.float64))
+    grad, = tf.gradients(loss, z)
+    value = np.array([[0.1, -0.3, 2.0, 0.5], [1.0, 1.0, -1.0, 0.0]])
+    with _session() as sess:
+        fused = sess.run(grad, {z: value})
+        assert any("fused_softmax_grad" in s.tags for s in _plan(sess, grad).steps)
+    with _session(fuse_softmax_grad=False) as sess:
+        plain = sess.run(grad, {z: value})
+    np.testing.assert_allclose(fused, plain, rtol=1e-12)
+    sm_grad = [op for op in tf.get_default_graph().get_operations()
+               if op.name.endswith("Softmax_grad/sub")][0].outputs[0]
+    with _session() as sess:
+        both, inner = sess.run([grad, sm_grad], {z: value})
+        assert not any("fused_softmax_grad" in s.tags for s in _plan(sess, grad).steps)
+    np.testing.assert_allclose(both, plain, rtol=1e-12)
+
+
+@pytest.mark.parametrize("ta,tb", [(False, False), (True, False), (False, True), (True, True)])
+def test_specialized_matmul_and_sums_match_numpy(ta, tb):
+    rng = np.random.default_rng(5)
+    a = rng.standard_normal((3, 5) if not ta else (5, 3)).astype(np.float32)
+    b = rng.standard_normal((5, 4) if not tb else (4, 5)).astype(np.float32)
+    m = tf.matmul(a, b, transpose_a=ta, transpose_b=tb)
+    p = tf.placeholder(tf.float32, [None, 4])
+    sums = [tf.reduce_sum(p, axis=ax, keepdims=k) for ax in (0, 1, -1) for k in (False, True)]
+    with tf.Session() as sess:
+        got = sess.run(m)
+        pv = rng.standard_normal((6, 4)).astype(np.float32)
+        got_sums = sess.run(sums, {p: pv})
+    np.testing.assert_allclose(got, (a.T if ta else a) @ (b.T if tb else b), rtol=1e-5)
+    want = [pv.sum(axis=ax, keepdims=k) for ax in (0, 1, -1) for k in (False, True)]
+    for g, w in zip(got_sums, want):
+        assert g.dtype == np.float32 and g.shape == w.shape
+        np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-6)
+
+
+def test_unknown_rewrite_option_is_an_error():
+    with pytest.raises(ValueError, match="Unknown rewrite option"):
+        with _session(no_such_pass=False) as sess:
+            sess.run(tf.constant(1.0))
+
+
+def test_optimizer_updates_go_in_place_only_when_no_fetch_or_later_op_sees_the_old_buffer():
+    w = tf.Variable(np.array([1.0, 2.0], np.float32))
+    loss = tf.reduce_sum(w * w)
+    train = tf.train.AdamOptimizer(0.1).minimize(loss)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        sess.run([loss, train])
+        assert any("inplace" in s.tags for s in _plan(sess, train).steps)
+        sess.run(train)
+        buffer = sess._state.variables[w.op.name]
+        sess.run(train)
+        assert sess._state.variables[w.op.name] is buffer
+        before, value, _ = sess.run([w, loss, train])
+        three = next(p for p in sess._plans.values() if len(p.fetches) == 3)
+        assert not any("inplace" in s.tags for s in three.steps)
+        np.testing.assert_allclose(value, np.sum(before * before), rtol=1e-6)
+        assert not np.array_equal(sess.run(w), before)
+    off_w = []
+    for opts in ({}, {"inplace_updates": False}):
+        tf.reset_default_graph()
+        v = tf.Variable(np.array([1.0, -2.0, 0.5], np.float32))
+        step = tf.train.MomentumOptimizer(0.01, 0.9, use_nesterov=True).minimize(
+            tf.reduce_sum(v * v * v))
+        with _session(**opts) as sess:
+            sess.run(tf.global_variables_initializer())
+            for _ in range(4):
+                sess.run(step)
+            off_w.append(sess.run(v))
+    np.testing.assert_allclose(off_w[0], off_w[1], rtol=1e-5)
+
+
+def test_a_loaded_array_is_never_updated_in_place():
+    w = tf.Variable(np.zeros(2, np.float32))
+    train = tf.train.GradientDescentOptimizer(1.0).minimize(tf.reduce_sum(w))
+    mine = np.array([5.0, 5.0], np.float32)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        sess.run(train)
+        w.load(mine, sess)
+        sess.run(train)
+        sess.run(train)
+        np.testing.assert_array_equal(sess.run(w), [3.0, 3.0])
+    np.testing.assert_array_equal(mine, [5.0, 5.0])
