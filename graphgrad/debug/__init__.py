@@ -1,0 +1,20 @@
+"""graphgrad.debug: look at a graph without running it (explain) and draw it (DOT, HTML/SVG).
+
+The run-time tools (tf.Print, check_numerics, asserts) are ops: see ops/logging_ops.py and
+ops/check_ops.py.
+"""
+from ..graph.operation import Operation
+from ..graph.tensor import Tensor
+from .explain import explain, explain_text
+from .graph_view import to_dot, to_html
+
+
+def _explain_method(self, feed_dict=None, file=None):
+    """What running this op or tensor would do: see graphgrad.explain."""
+    return explain(self, feed_dict=feed_dict, file=file)
+
+
+Operation.explain = _explain_method
+Tensor.explain = _explain_method
+
+__all__ = ["explain", "explain_text", "to_dot", "to_html"]
