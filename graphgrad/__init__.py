@@ -1,6 +1,6 @@
 """graphgrad: the TensorFlow 1.x graph programming model on NumPy. `import graphgrad as tf`.
 
-This module is the TF1 namespace: re-exports only, no logic.
+This module is the TF1 namespace: re-exports only (and the lazy loading of heavy namespaces).
 """
 # ruff: noqa: F401, F403
 from . import errors, math, nn, train
@@ -33,6 +33,7 @@ from .graph.dtypes import (
     int16,
     int32,
     int64,
+    string,
     uint8,
     uint16,
     uint32,
@@ -45,8 +46,11 @@ from .graph.shapes import Dimension, TensorShape
 from .graph.tensor import Tensor
 from .ops.aliases import *
 from .ops.array_ops import *
+from .ops.check_ops import *
 from .ops.control_flow_ops import *
 from .ops.indexing_ops import *
+from .ops.init_ops import *
+from .ops.logging_ops import *
 from .ops.manip_ops import *
 from .ops.math_ops import *
 from .ops.random_ops import *
@@ -54,10 +58,28 @@ from .ops.script_ops import *
 from .ops.sequence_ops import *
 from .ops.shape_ops import *
 from .ops.state_ops import assign, assign_add, assign_sub
+from .ops.variable_scope import *
 from .ops.variables import *
 from .runtime.config import ConfigProto, GPUOptions, GraphOptions, RunMetadata, RunOptions
 from .runtime.session import InteractiveSession, Session, get_default_session
+from .train.checkpoint_meta import import_graph_def
 from .train.clip_ops import *
+
+# isort: split
+# After the ops: the debug tools re-export ops/check_ops and friends.
+from . import debug
+from .debug import explain
+
+# Namespaces that most programs never touch load on first use, as TF1's tf.contrib did, so that
+# `import graphgrad` stays cheap.
+_LAZY = ("contrib", "debugging", "distributed", "initializers", "layers", "losses", "summary")
+
+
+def __getattr__(name):
+    if name in _LAZY:
+        import importlib
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module 'graphgrad' has no attribute '{name}'")
 
 newaxis = None
 __version__ = "0.1.0"

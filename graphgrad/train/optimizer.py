@@ -55,7 +55,9 @@ class Optimizer:
                 "No gradients provided for any variable, check your graph for ops that do not "
                 "support gradients, between variables "
                 f"{[str(v) for _, v in grads_and_vars]} and loss {loss}.")
-        return self.apply_gradients(grads_and_vars, global_step=global_step, name=name)
+        train_op = self.apply_gradients(grads_and_vars, global_step=global_step, name=name)
+        train_op._explain_loss = convert_to_tensor(loss)  # for graphgrad.explain
+        return train_op
 
     def compute_gradients(self, loss, var_list=None, gate_gradients=GATE_OP,
                           aggregation_method=None, colocate_gradients_with_ops=False,
@@ -119,6 +121,7 @@ class Optimizer:
             train_ops = graph.get_collection_ref(GraphKeys.TRAIN_OP)
             if train_op not in train_ops:
                 train_ops.append(train_op)
+        train_op._explain_pairs = pairs  # graphgrad.explain lists the updates from these
         return train_op
 
     # --- for subclasses ---

@@ -1,8 +1,10 @@
 """Every registered op has a row here (one list per op family, gathered into CASES)."""
 from .cases_array import ARRAY_CASES
+from .cases_conv import CONV_CASES
+from .cases_debug import DEBUG_CASES
 from .cases_math import MATH_CASES
 from .cases_nn import NN_CASES
 from .cases_state import STATE_CASES
 from .cases_train import TRAIN_CASES
 
-CASES = MATH_CASES + ARRAY_CASES + NN_CASES + STATE_CASES + TRAIN_CASES
+CASES = MATH_CASES + ARRAY_CASES + NN_CASES + STATE_CASES + TRAIN_CASES + DEBUG_CASES + CONV_CASES

@@ -13,4 +13,6 @@ STATE_CASES = [
     Case("NoOp", tested_by="tests/test_variables.py"),
     Case("PyFunc", tested_by="tests/test_py_func.py"),
     Case("PyFuncStateless", tested_by="tests/test_py_func.py"),
+    Case("MPIAllreduce", tested_by="tests/test_distributed.py"),
+    Case("MPIBroadcast", tested_by="tests/test_distributed.py"),
 ]

@@ -3,7 +3,7 @@ import graphgrad as tf
 import numpy
 rng = numpy.random
 learning_rate = 0.01
-training_epochs = 200
+training_epochs = 1000
 display_step = 50
 train_X = numpy.asarray([3.3,4.4,5.5,6.71,6.93,4.168,9.779,6.182,7.59,2.167,
                          7.042,10.791,5.313,7.997,5.654,9.27,3.1])
