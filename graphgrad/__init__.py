@@ -5,6 +5,7 @@ This module is the TF1 namespace: re-exports only (and the lazy loading of heavy
 # ruff: noqa: F401, F403
 from . import errors, math, nn, train
 from .autodiff.gradients import gradients
+from .compat import disable_eager_execution, disable_v2_behavior, executing_eagerly
 from .graph.constant import constant, convert_to_tensor, placeholder
 from .graph.default import (
     add_to_collection,
@@ -72,14 +73,26 @@ from .debug import explain
 
 # Namespaces that most programs never touch load on first use, as TF1's tf.contrib did, so that
 # `import graphgrad` stays cheap.
-_LAZY = ("contrib", "debugging", "distributed", "initializers", "layers", "losses", "summary")
+_LAZY = ("contrib", "debugging", "distributed", "initializers", "layers", "losses", "onnx",
+         "summary", "data", "app", "flags", "gfile", "logging")
+
+
+# TF 1.0-1.3 queues, loaded on first use like the namespaces above.
+_LAZY_QUEUES = ("FIFOQueue", "RandomShuffleQueue", "QueueBase")
 
 
 def __getattr__(name):
     if name in _LAZY:
         import importlib
         return importlib.import_module(f"{__name__}.{name}")
+    if name in _LAZY_QUEUES:
+        from .ops import queue_ops
+        return getattr(queue_ops, name)
     raise AttributeError(f"module 'graphgrad' has no attribute '{name}'")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY_QUEUES))
 
 newaxis = None
 __version__ = "0.1.0"

@@ -86,6 +86,9 @@ def test_example_mnist_softmax_reaches_80_percent_on_the_shipped_subset():
 def test_seed_program_full_mnist(capsys):
     DATA_DIR = FULL_MNIST
     with tf.Graph().as_default():
+        # A graph seed makes the batch order (and so the figure) reproducible: unseeded runs
+        # give 0.912-0.920 (mean 0.9175 over 40 runs) and CI must not depend on the draw.
+        tf.set_random_seed(0)
         # The tutorial program, verbatim.
         mnist = input_data.read_data_sets(DATA_DIR, one_hot=True)
         x = tf.placeholder(tf.float32, [None, 784])

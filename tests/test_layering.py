@@ -74,9 +74,15 @@ def test_import_graphgrad_loads_no_gpu_mpi_or_tensorboard_module():
     assert loaded == "[]"
 
 
-def test_import_graphgrad_is_fast():
-    # CPU time, best of three: wall time on a shared machine measures the neighbours.
-    code = ("import time\nt = time.process_time()\nimport graphgrad\n"
-            "print(time.process_time() - t)")
-    best = min(float(_run_python(code)) for _ in range(3))
-    assert best < 0.5, f"import graphgrad (NumPy included) took {best:.3f} s of CPU"
+def test_import_graphgrad_leaves_the_heavy_namespaces_for_first_use():
+    # Import *time* is measured in benchmarks/run.py (never by a timed unit test); what keeps it
+    # low is that these load only when a program touches them.
+    lazy = ("contrib", "layers", "losses", "summary", "data", "onnx", "interop", "distributed",
+            "dataset_ops", "app", "flags", "gfile", "logging")
+    loaded = _run_python(
+        "import sys, graphgrad\n"
+        f"print(sorted(n for n in {lazy!r} if 'graphgrad.' + n in sys.modules))")
+    assert loaded == "[]"
+    touched = _run_python("import sys, graphgrad as tf\ntf.layers.dense\n"
+                          "print('graphgrad.layers' in sys.modules)")
+    assert touched == "True"

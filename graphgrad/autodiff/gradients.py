@@ -97,11 +97,15 @@ def _backprop_op(op, pending, stop_ops, between):
     if fn is None:
         return
     graph = op.graph
+    first_new = len(graph._ops)
     with graph.name_scope(op.name + "_grad"):
         if len(out_grads) > 1 and any(g is None for g in out_grads):
             from ..ops.array_ops import zeros_like
             out_grads = [zeros_like(t) if g is None else g for t, g in zip(op.outputs, out_grads)]
         in_grads = _listify(fn(op, *out_grads))
+    # Run-time errors and the debugger name the forward op a gradient op differentiates.
+    for new_op in graph._ops[first_new:]:
+        new_op.attrs.setdefault("_forward_op", op.name)
     if len(in_grads) != len(op.inputs):
         raise ValueError(f"Gradient function for op {op.name} ({op.type}) returned "
                          f"{len(in_grads)} gradients, expected {len(op.inputs)}.")

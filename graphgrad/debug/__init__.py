@@ -5,8 +5,18 @@ ops/check_ops.py.
 """
 from ..graph.operation import Operation
 from ..graph.tensor import Tensor
+from ..runtime.session import GraphGrowthWarning
 from .explain import explain, explain_text
 from .graph_view import to_dot, to_html
+from .timeline import Timeline, profile_summary
+from .wrappers import (
+    DebugWrapperSession,
+    DumpDir,
+    DumpingDebugWrapperSession,
+    NonFiniteError,
+    NonFiniteReport,
+    has_inf_or_nan,
+)
 
 
 def _explain_method(self, feed_dict=None, file=None):
@@ -17,4 +27,6 @@ def _explain_method(self, feed_dict=None, file=None):
 Operation.explain = _explain_method
 Tensor.explain = _explain_method
 
-__all__ = ["explain", "explain_text", "to_dot", "to_html"]
+__all__ = ["explain", "explain_text", "to_dot", "to_html", "Timeline", "profile_summary",
+           "DebugWrapperSession", "DumpingDebugWrapperSession", "DumpDir", "NonFiniteError",
+           "NonFiniteReport", "has_inf_or_nan", "GraphGrowthWarning"]

@@ -61,8 +61,12 @@ class Graph:
     # --- ops and names ---
     def _add_op(self, op):
         if self._finalized:
+            loc = op.location
+            where = f" at {loc[0]}:{loc[1]}" if loc else ""
             raise RuntimeError(f"Graph is finalized and cannot be modified: tried to add op "
-                               f"'{op.name}' ({op.type}). Build every op before the training loop.")
+                               f"'{op.name}' ({op.type}){where}. Ops created inside the training "
+                               "loop make the graph grow with every step: build every op once, "
+                               "before the loop, and reuse it.")
         if op.name in self._ops_by_name:
             raise ValueError(f"Duplicate node name in graph: '{op.name}'")
         self._ops.append(op)

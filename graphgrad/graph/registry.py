@@ -151,6 +151,8 @@ def _output_dtypes(opdef, inputs, attrs):
 
 
 def _output_shapes(opdef, inputs, attrs, op_name):
+    if "_forward_op" in attrs:  # autodiff's note on gradient ops; no shape rule takes it
+        attrs = {k: v for k, v in attrs.items() if k != "_forward_op"}
     try:
         shapes = opdef.shape(*inputs, **attrs)
     except ValueError as e:

@@ -1,4 +1,5 @@
-"""Ordering ops: NoOp, group, tuple, with_dependencies. (cond/while_loop arrive with issue #3.)"""
+"""Ordering ops (NoOp, group, tuple, with_dependencies) and the public control flow: cond, case
+(ops/cond_ops.py) and while_loop (ops/while_ops.py)."""
 import builtins
 
 from ..graph.constant import convert_to_tensor
@@ -50,4 +51,7 @@ def tuple(tensors, name=None, control_inputs=None):  # noqa: A001 - TF's public 
     gate = group(*deps, name=name or "tuple")
     return [None if t is None else with_dependencies([gate], t) for t in tensors]
 
-__all__ = ["no_op", "group", "with_dependencies", "tuple"]
+from .cond_ops import case, cond  # noqa: E402 - they build on with_dependencies above
+from .while_ops import while_loop  # noqa: E402
+
+__all__ = ["no_op", "group", "with_dependencies", "tuple", "cond", "case", "while_loop"]

@@ -169,7 +169,8 @@ def _reverse_sequence_shape(x, seq_lengths, seq_dim, batch_dim):
 REVERSE_SEQUENCE = register_op(
     "ReverseSequence", shape=_reverse_sequence_shape, kernel=array_layout.reverse_sequence,
     same_dtype=False,
-    grad=lambda op, grad: [REVERSE_SEQUENCE(grad, op.inputs[1], **op.attrs), None])
+    grad=lambda op, grad: [REVERSE_SEQUENCE(grad, op.inputs[1], seq_dim=op.attrs["seq_dim"],
+                                            batch_dim=op.attrs["batch_dim"]), None])
 
 
 def reverse_sequence(input, seq_lengths, seq_axis=None, batch_axis=None, name=None,  # noqa: A002

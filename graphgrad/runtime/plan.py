@@ -219,6 +219,33 @@ class Plan:
             raise self._kernel_error(e) from e
         if not self._checked:
             return values
+        return self._hand_out(values, feed_arrays)
+
+    def run_stepwise(self, feed_arrays, run_step):
+        """As `run`, but one step at a time in Python, `run_step(step, args)` making each kernel
+        call (`step.call(*args)`) and returning its result: the slow path that tracing and the
+        debugger use, so that the generated code of ordinary runs carries no hooks."""
+        values = dict(self.template)
+        for s, a in zip(self.feed_slots, feed_arrays):
+            values[s] = a
+        with self._errstate(all="ignore"):
+            for st in self.steps:
+                args = [values[i] if isinstance(i, int) else i[1]() for i in st.ins]
+                try:
+                    result = run_step(st, args)
+                except errors.OpError:
+                    raise
+                except Exception as e:
+                    raise _kernel_error(st.op, args, e) from e
+                if len(st.outs) == 1:
+                    values[st.outs[0]] = result
+                elif st.outs:
+                    for o, r in zip(st.outs, result):
+                        values[o] = r
+        out = tuple(None if s is None else values[s] for s in self.fetch_slots)
+        return self._hand_out(out, feed_arrays) if self._checked else out
+
+    def _hand_out(self, values, feed_arrays):
         # TF hands back fresh arrays: a fetched variable buffer, fed array, cached constant or
         # view of one of them is copied (cached values are read-only, so the flags catch them).
         values = list(values)
@@ -308,113 +335,6 @@ def _bound_kernel(op, state, xp):
     return partial(opdef.kernel, xp, **attrs)
 
 
-def _kernel_error(self, exc):
-        tb = exc.__traceback__
-        while tb is not None and tb.tb_frame.f_code is not self._code:
-            tb = tb.tb_next
-        if tb is None:
-            return exc
-        step = self.steps[tb.tb_lineno - 2]
-        scope = tb.tb_frame.f_locals
-        arrays = [scope.get(f"v{i}", self.template.get(i)) if isinstance(i, int) else None
-                  for i in step.ins]
-        return _kernel_error(step.op, arrays, exc)
-
-
-def _slots(order, feeds, ops):
-    slot = {}
-    for t in feeds:
-        slot[t] = len(slot)
-    for op in order:
-        for t in op.outputs:
-            if t not in slot:
-                slot[t] = len(slot)
-    # An op that runs for another output must not overwrite a fed output: it writes elsewhere.
-    write = dict(slot)
-    size = len(slot)
-    for t in feeds:
-        if t.op in ops:
-            write[t] = size
-            size += 1
-    return slot, write
-
-
-def _writers(order):
-    """For each VariableV2 op: the schedule positions of the ops that write it."""
-    out = {}
-    for i, op in enumerate(order):
-        for r in op.opdef.ref_inputs:
-            out.setdefault(op.inputs[r].op, []).append(i)
-    return out
-
-
-def _resolve_inputs(steps, alias):
-    for st in steps:
-        st.ins = [_rewrite.resolve(alias, i) if isinstance(i, int) else i for i in st.ins]
-
-
-def _store_keys(steps):
-    """Store keys of the variables the plan's kernels can hand out (read or written)."""
-    keys = []
-    for st in steps:
-        fns = [st.fn] + [i[1] for i in st.ins if not isinstance(i, int)]
-        for fn in fns:
-            kw = getattr(fn, "keywords", None) or {}
-            if "store" in kw:
-                keys.extend([kw["var"]] if "var" in kw else list(kw.get("refs", ())))
-    return tuple(dict.fromkeys(keys))
-
-
-_PLAN_COUNT = [0]
-
-
-def _codegen(steps, template, alias, feed_slots, fetch_slots):
-    """Source for `def run(<feeds>): ...; return (<fetches>,)`: line i + 2 runs step i."""
-    namespace = {f"v{s}": v for s, v in template.items()}
-    lines = ["def run(" + "".join(f"v{s}, " for s in feed_slots) + "):"]
-    for i, st in enumerate(steps):
-        fn = st.fn
-        if st.memo is not None:
-            fn = _rewrite.memo_wrapper(fn, st.memo, len(st.ins), len(st.outs) != 1)
-        st.call = fn
-        namespace[f"k{i}"] = fn
-        args = []
-        for j, src in enumerate(st.ins):
-            if isinstance(src, int):
-                args.append(f"v{src}")
-            else:
-                namespace[f"r{i}_{j}"] = src[1]
-                args.append(f"r{i}_{j}()")
-        if len(st.outs) == 1:
-            outs = f"v{st.outs[0]} = "
-        else:
-            outs = "".join(f"v{o}, " for o in st.outs) + "= " if st.outs else ""
-        lines.append(f"    {outs}k{i}({', '.join(args)})")
-    lines.append("    return (" + "".join(
-        "None, " if s is None else f"v{s}, " for s in fetch_slots) + ")")
-    _PLAN_COUNT[0] += 1
-    code = compile("\n".join(lines) + "\n", f"<graphgrad plan {_PLAN_COUNT[0]}>", "exec")
-    exec(code, namespace)  # noqa: S102 - our own generated source, no user text in it
-    fn = namespace["run"]
-    return fn, fn.__code__
-
-
-def _bound_kernel(op, state, xp):
-    """The op's kernel with xp, its attrs and its per-session bindings filled in."""
-    opdef = op.opdef
-    attrs = {k: v for k, v in op.attrs.items() if not k.startswith("_")}
-    if opdef.bind is not None:
-        attrs.update(opdef.bind(op, state))
-    return partial(opdef.kernel, xp, **attrs)
-
-
-def _with_fresh_reads(fn, reads, *args):
-    args = list(args)
-    for i, read in reads:
-        args[i] = read()
-    return fn(*args)
-
-
 def _kernel_error(op, arrays, exc):
     shapes = ", ".join(f"{getattr(a, 'dtype', type(a).__name__)}{list(np.shape(a))}"
                        for a in arrays)
@@ -423,5 +343,18 @@ def _kernel_error(op, arrays, exc):
         else errors.InvalidArgumentError
     return cls(
         None, op,
-        f"{type(exc).__name__}: {exc}\n  in op {errors.describe_op(op)}\n"
+        f"{type(exc).__name__}: {exc}\n  in op {errors.describe_op(op)}{_gradient_of(op)}\n"
         f"  with inputs: {shapes}")
+
+
+def _gradient_of(op):
+    """' (gradient of 'MatMul' (MatMul, created at model.py:12))' for an op that tf.gradients
+    built (autodiff records the forward op's name in its `_forward_op` attr), else ''."""
+    name = op.attrs.get("_forward_op")
+    if name is None:
+        return ""
+    try:
+        forward = op.graph.get_operation_by_name(name)
+    except (KeyError, ValueError):
+        return f" (gradient of '{name}')"
+    return f" (gradient of {errors.describe_op(forward)})"

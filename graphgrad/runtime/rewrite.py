@@ -142,6 +142,8 @@ def prune_dead(steps, live):
 def _attrs_key(op):
     items = []
     for k in sorted(op.attrs):
+        if k.startswith("_"):  # bookkeeping (like `_forward_op`) that kernels never see
+            continue
         v = op.attrs[k]
         if isinstance(v, list):
             v = tuple(v)

@@ -1,5 +1,6 @@
 """Session: owns variable values and random streams, caches one compiled Plan per signature."""
 import threading
+import warnings
 
 import numpy as np
 
@@ -7,10 +8,21 @@ from .. import errors
 from ..graph import tensor as _tensor_module
 from ..graph.graph import get_default_graph, pop_innermost
 from ..graph.tensor import Tensor
+from . import rewrite as _rewrite
 from . import threads as _threads
 from .backend import get_array_module
 from .fetches import FetchStructure
 from .plan import Plan
+
+# The debugger's plans run every op as written: no fused, folded, merged or skipped steps.
+_NO_REWRITES = {name: False for name in _rewrite.ENABLED}
+# A creation site that added ops before this many separate runs is building them in a loop.
+_GROWTH_REPEATS = 3
+
+
+class GraphGrowthWarning(UserWarning):
+    """Ops keep being added to a graph between runs of a session on it (ops built inside the
+    training loop): the graph, memory use and run time grow with every step."""
 
 
 class SessionState:
@@ -32,6 +44,15 @@ class SessionState:
             else:
                 self._rngs[op.name] = np.random.default_rng([seed or 0, seed2 or 0])
         return self._rngs[op.name]
+
+    def compile(self, fetches, feeds):
+        """`run(feed arrays) -> fetched values` for a cached sub-plan: the cond branches and
+        loop bodies that If/While kernels run (bound through their `bind`)."""
+        key = (tuple(fetches), tuple(feeds))
+        subplans = self.__dict__.setdefault("_subplans", {})
+        if key not in subplans:
+            subplans[key] = Plan(self, get_array_module(), list(fetches), list(feeds)).run
+        return subplans[key]
 
 
 class _SessionStack(threading.local):
@@ -85,6 +106,11 @@ class Session:
         self._closed = False
         self._xp = get_array_module()
         self._context = None
+        # Graph-growth detector: the graph version and op count at the last run, and how many
+        # between-run growths each creation site took part in (None until the first run).
+        self._seen_version = None
+        self._seen_ops = 0
+        self._growth = None
 
     graph = property(lambda self: self._graph)
     sess_str = property(lambda self: "")
@@ -117,9 +143,11 @@ class Session:
         """Computes `fetches` (a tensor, op, name or nested structure of them) given the feeds."""
         if self._closed:
             raise RuntimeError("Attempted to use a closed Session.")
+        if self._graph._version != self._seen_version:
+            self._graph_grew()
         # Fast path: a signature seen before, keyed on the fetch object and the feed keys.
         key = None
-        if feed_dict is None or type(feed_dict) is dict:
+        if options is None and (feed_dict is None or type(feed_dict) is dict):
             try:
                 key = (fetches if type(fetches) is not list else tuple(fetches),
                        tuple(feed_dict) if feed_dict else ())
@@ -135,6 +163,10 @@ class Session:
         structure = FetchStructure(self._graph, fetches)
         feed_tensors, feed_arrays, order = self._feeds(feed_dict)
         plan = self._plan(structure.elements, feed_tensors)
+        if getattr(options, "trace_level", 0) and run_metadata is not None:
+            from .trace import traced_run
+            values, run_metadata.step_stats = traced_run(plan, feed_arrays)
+            return structure.build(values)
         result = structure.build(plan.run(feed_arrays))
         if key is not None and len(self._fast) < 4096:
             # order[p]: the feed_dict position of the plan's p-th feed.
@@ -144,6 +176,54 @@ class Session:
             converters = [self._converter(t) for t in by_dict]
             self._fast[key] = _runner(plan.run, _builder(structure), converters, order)
         return result
+
+    def _run_stepwise(self, fetches, feed_dict, run_step, extra=()):
+        """The debugger's path: runs `fetches` and the `extra` tensors through a plan without
+        rewrites, one Python call per op made by `run_step(step, args)` (see
+        Plan.run_stepwise); returns (fetched structure, list of the extra tensors' values)."""
+        if self._closed:
+            raise RuntimeError("Attempted to use a closed Session.")
+        if self._graph._version != self._seen_version:
+            self._graph_grew()
+        if feed_dict is not None and not isinstance(feed_dict, dict):
+            raise TypeError(f"feed_dict must be a dict, got {type(feed_dict).__name__}.")
+        structure = FetchStructure(self._graph, fetches)
+        feed_tensors, feed_arrays, _ = self._feeds(feed_dict)
+        elements = tuple(structure.elements) + tuple(extra)
+        key = ("stepwise", elements, feed_tensors)
+        plan = self._plans.get(key)
+        if plan is None:
+            plan = Plan(self._state, self._xp, list(elements), list(feed_tensors),
+                        rewrites=_NO_REWRITES)
+            self._plans[key] = plan
+        values = plan.run_stepwise(feed_arrays, run_step)
+        n = len(structure.elements)
+        return structure.build(list(values[:n])), list(values[n:])
+
+    def _graph_grew(self):
+        """Called when the graph changed since the last run: warns (once) when one creation
+        site keeps adding ops between runs, the "ops built inside the training loop" leak."""
+        graph = self._graph
+        new_ops = graph._ops[self._seen_ops:]
+        self._seen_version = graph._version
+        self._seen_ops = len(graph._ops)
+        if self._growth is None:  # ops built before the first run are the model, not a leak
+            self._growth = {}
+            return
+        if self._growth is False:  # warned already
+            return
+        sites = {}  # site -> the last op made there (the user's call; the first is often a Const)
+        for op in new_ops:
+            if op.location:
+                sites[op.location[:2]] = op
+        for site, op in sites.items():
+            count = self._growth.get(site, 0) + 1
+            self._growth[site] = count
+            if count >= _GROWTH_REPEATS:
+                self._growth = False
+                warnings.warn(_growth_message(len(new_ops), site, op, count),
+                              GraphGrowthWarning, stacklevel=3)
+                return
 
     def _plan(self, elements, feed_tensors):
         key = (elements, feed_tensors)
@@ -212,6 +292,16 @@ class InteractiveSession(Session):
             for c in reversed(self._default):
                 c.__exit__(None, None, None)
         self._default = None
+
+
+def _growth_message(count, site, op, repeats):
+    return (f"{count} op(s) were added to the graph since the previous run of this Session, "
+            f"among them '{op.name}' ({op.type}) created at {site[0]}:{site[1]}, which has "
+            f"added ops before {repeats} separate runs. Building ops inside the training loop "
+            "makes the graph, memory use and every run grow with each step. Create the ops once, "
+            "before the loop, and feed changing values through placeholders; call "
+            "tf.get_default_graph().finalize() before the loop to turn this into an error at "
+            "the line that adds an op.")
 
 
 def _builder(structure):

@@ -35,3 +35,23 @@ from .training_util import (
     get_or_create_global_step,
     global_step,
 )
+
+# TF 1.0-1.3 queue-based input pipelines load on first use, keeping `import graphgrad` cheap.
+_QUEUE_INPUT = {"Coordinator": "coordinator", "QueueRunner": "queue_runner",
+                "add_queue_runner": "queue_runner", "start_queue_runners": "queue_runner",
+                "queue_runner": None, "batch": "input", "shuffle_batch": "input",
+                "input_producer": "input", "range_input_producer": "input",
+                "slice_input_producer": "input", "string_input_producer": "input",
+                "limit_epochs": "input"}
+
+
+def __getattr__(name):
+    if name not in _QUEUE_INPUT:
+        raise AttributeError(f"module '{__name__}' has no attribute '{name}'")
+    import importlib
+    module = importlib.import_module(f"{__name__}.{_QUEUE_INPUT[name] or name}")
+    return module if _QUEUE_INPUT[name] is None else getattr(module, name)
+
+
+def __dir__():
+    return sorted(set(globals()) | {n for n, m in _QUEUE_INPUT.items() if m})

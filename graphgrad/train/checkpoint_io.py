@@ -139,6 +139,19 @@ def _own_exists(prefix):
 
 READERS.append((_own_exists, lambda prefix: TensorFileReader(prefix + SUFFIX)))
 
+def _bundle_exists(prefix):
+    return os.path.isfile(prefix + ".index")
+
+
+def _open_bundle(prefix):
+    # TensorFlow's V2 bundles (`.index` + `.data-*`), read with NumPy alone (issue #8); loaded
+    # on use to keep `import graphgrad` cheap.
+    from ..interop.tf_checkpoint import TFCheckpointReader
+    return TFCheckpointReader(prefix)
+
+
+READERS.append((_bundle_exists, _open_bundle))
+
 
 def checkpoint_exists(prefix):
     """True if some reader recognizes a checkpoint at `prefix`."""

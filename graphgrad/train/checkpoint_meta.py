@@ -153,12 +153,14 @@ def write_graph(graph_or_graph_def, logdir, name, as_text=True):
 
 def import_graph_def(graph_def, input_map=None, return_elements=None, name=None, op_dict=None,
                      producer_op_list=None):
-    """Adds the nodes of `graph_def` (a graph dict, as `write_graph` writes) to the default graph
-    under the scope `name` ("import" by default); returns the ops or tensors in `return_elements`.
+    """Adds the nodes of `graph_def` (a graph dict, as `write_graph` writes, or a TensorFlow
+    GraphDef from `graphgrad.interop.graphdef.read_graph_def`) to the default graph under the
+    scope `name` ("import" by default); returns the ops or tensors in `return_elements`.
     """
     if not isinstance(graph_def, dict):
-        raise TypeError("graph_def must be a graph dict (json.load of a write_graph file), not "
-                        f"{type(graph_def).__name__}.")
+        # TensorFlow GraphDef messages (interop.graphdef.read_graph_def), issue #8.
+        from ..interop.graphdef import as_graph_dict
+        graph_def = as_graph_dict(graph_def)
     scope = "import" if name is None else name
     input_map = {(k if ":" in k or k.startswith("^") else k + ":0"): v
                  for k, v in (input_map or {}).items()}

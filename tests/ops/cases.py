@@ -2,9 +2,13 @@
 from .cases_array import ARRAY_CASES
 from .cases_conv import CONV_CASES
 from .cases_debug import DEBUG_CASES
+from .cases_embedding import EMBEDDING_CASES
+from .cases_input import INPUT_CASES
 from .cases_math import MATH_CASES
 from .cases_nn import NN_CASES
 from .cases_state import STATE_CASES
 from .cases_train import TRAIN_CASES
 
 CASES = MATH_CASES + ARRAY_CASES + NN_CASES + STATE_CASES + TRAIN_CASES + DEBUG_CASES + CONV_CASES
+CASES += EMBEDDING_CASES
+CASES += INPUT_CASES

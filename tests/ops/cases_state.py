@@ -15,4 +15,7 @@ STATE_CASES = [
     Case("PyFuncStateless", tested_by="tests/test_py_func.py"),
     Case("MPIAllreduce", tested_by="tests/test_distributed.py"),
     Case("MPIBroadcast", tested_by="tests/test_distributed.py"),
+    Case("If", tested_by="tests/test_cond.py"),
+    Case("While", tested_by="tests/test_while_loop.py"),
+    Case("WhileGrad", tested_by="tests/test_while_loop.py"),
 ]
