@@ -127,3 +127,15 @@ def test_error_classes_carry_tf_codes():
     assert (tf.errors.INVALID_ARGUMENT, tf.errors.OUT_OF_RANGE, tf.errors.UNAUTHENTICATED) == (
         3, 11, 16)
     assert tf.errors.exception_type_from_error_code(9) is tf.errors.FailedPreconditionError
+
+
+def test_uninitialized_error_lists_every_uninitialized_variable_the_run_needs():
+    a = tf.Variable(1.0, name="alpha")
+    b = tf.Variable(2.0, name="beta")
+    tf.Variable(3.0, name="unused")
+    with tf.Session() as sess, pytest.raises(tf.errors.FailedPreconditionError) as info:
+        sess.run(a * b)
+    text = str(info.value)
+    assert "All 2 uninitialized variables this run needs:" in text
+    assert "'alpha' (VariableV2" in text and "'beta' (VariableV2" in text
+    assert "unused" not in text

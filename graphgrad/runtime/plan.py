@@ -213,6 +213,8 @@ class Plan:
         try:
             with self._errstate(all="ignore"):
                 values = self._fn(*feed_arrays)
+        except errors.FailedPreconditionError as e:
+            raise self._with_all_uninitialized(e) from None
         except errors.OpError:
             raise
         except Exception as e:  # a kernel failed: say which op, where it was made, on what
@@ -220,6 +222,17 @@ class Plan:
         if not self._checked:
             return values
         return self._hand_out(values, feed_arrays)
+
+    def _with_all_uninitialized(self, exc):
+        """The error of the first uninitialized read, listing every variable this run needs that
+        has no value yet, so one fix covers them all."""
+        missing = [op for op in self.order if op.type == "VariableV2"
+                   and op.name not in self._store]
+        if len(missing) < 2:
+            return exc
+        names = "\n".join(f"  {errors.describe_op(op)}" for op in missing)
+        return type(exc)(exc.node_def, exc.op, f"{exc.message}\nAll {len(missing)} "
+                         f"uninitialized variables this run needs:\n{names}")
 
     def run_stepwise(self, feed_arrays, run_step):
         """As `run`, but one step at a time in Python, `run_step(step, args)` making each kernel
