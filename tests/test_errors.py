@@ -139,3 +139,13 @@ def test_uninitialized_error_lists_every_uninitialized_variable_the_run_needs():
     assert "All 2 uninitialized variables this run needs:" in text
     assert "'alpha' (VariableV2" in text and "'beta' (VariableV2" in text
     assert "unused" not in text
+
+
+def test_kernel_failure_keeps_numpy_frames_out_of_the_traceback():
+    x = tf.placeholder(tf.float32, [None, 3])
+    y = tf.reshape(x, [-1, 4])
+    with tf.Session() as sess, pytest.raises(tf.errors.InvalidArgumentError) as info:
+        sess.run(y, {x: np.zeros((1, 3), np.float32)})
+    cause = info.value.__cause__
+    assert isinstance(cause, ValueError) and "reshape" in str(cause)
+    assert cause.__traceback__ is None

@@ -218,7 +218,12 @@ class Plan:
         except errors.OpError:
             raise
         except Exception as e:  # a kernel failed: say which op, where it was made, on what
-            raise self._kernel_error(e) from e
+            error = self._kernel_error(e)
+            if error is e:
+                raise
+            # The cause keeps its message but not its NumPy frames: the op and the user's line
+            # are what matter, and framework frames would bury them.
+            raise error from e.with_traceback(None)
         if not self._checked:
             return values
         return self._hand_out(values, feed_arrays)
@@ -249,7 +254,7 @@ class Plan:
                 except errors.OpError:
                     raise
                 except Exception as e:
-                    raise _kernel_error(st.op, args, e) from e
+                    raise _kernel_error(st.op, args, e) from e.with_traceback(None)
                 if len(st.outs) == 1:
                     values[st.outs[0]] = result
                 elif st.outs:
