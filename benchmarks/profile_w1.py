@@ -17,31 +17,12 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 import numpy as np  # noqa: E402
+import workloads  # noqa: E402
 
-import graphgrad as tf  # noqa: E402
 from graphgrad.runtime import rewrite  # noqa: E402
 from graphgrad.runtime.codegen import generate  # noqa: E402
 
 clock = time.process_time
-
-
-def build_w1(rewrites=None):
-    rng = np.random.default_rng(0)
-    data = (rng.standard_normal((100, 784)).astype(np.float32),
-            np.eye(10, dtype=np.float32)[rng.integers(0, 10, 100)])
-    graph = tf.Graph()
-    with graph.as_default():
-        x = tf.placeholder(tf.float32, [None, 784])
-        y_ = tf.placeholder(tf.float32, [None, 10])
-        w = tf.Variable(tf.zeros([784, 10]))
-        b = tf.Variable(tf.zeros([10]))
-        y = tf.nn.softmax(tf.matmul(x, w) + b)
-        loss = tf.reduce_mean(-tf.reduce_sum(y_ * tf.log(y), reduction_indices=[1]))
-        train = tf.train.GradientDescentOptimizer(0.5).minimize(loss)
-        config = tf.ConfigProto(graph_options=tf.GraphOptions(rewrite_options=rewrites))
-        sess = tf.Session(config=config)
-        sess.run(tf.global_variables_initializer())
-    return sess, train, {x: data[0], y_: data[1]}
 
 
 def best_block(run, blocks):
@@ -92,7 +73,7 @@ def main(argv=None):
     parser.add_argument("--no-rewrites", action="store_true")
     args = parser.parse_args(argv)
     rewrites = {k: False for k in rewrite.ENABLED} if args.no_rewrites else None
-    sess, train, feed = build_w1(rewrites)
+    sess, train, feed = workloads.w1_session(rewrites)
     for _ in range(100):
         sess.run(train, feed)
     blocks = max(1, args.steps // 200)

@@ -14,7 +14,9 @@ def _mnist_like(batch, rng):
 
 # --- W1: softmax regression 784->10, batch 100, SGD 0.5 (the seed's model) ---
 
-def w1_graphgrad():
+def w1_session(rewrites=None):
+    """The W1 graph in an initialized session, as `(sess, train, feed)`; `rewrites` is the
+    `GraphOptions.rewrite_options` dict (None: the defaults)."""
     xv, yv = _mnist_like(100, np.random.default_rng(0))
     graph = tf.Graph()
     with graph.as_default():
@@ -25,9 +27,14 @@ def w1_graphgrad():
         y = tf.nn.softmax(tf.matmul(x, w) + b)
         loss = tf.reduce_mean(-tf.reduce_sum(y_ * tf.log(y), reduction_indices=[1]))
         train = tf.train.GradientDescentOptimizer(0.5).minimize(loss)
-        sess = tf.Session()
+        config = tf.ConfigProto(graph_options=tf.GraphOptions(rewrite_options=rewrites))
+        sess = tf.Session(config=config)
         sess.run(tf.global_variables_initializer())
-    feed = {x: xv, y_: yv}
+    return sess, train, {x: xv, y_: yv}
+
+
+def w1_graphgrad():
+    sess, train, feed = w1_session()
     return lambda: sess.run(train, feed_dict=feed)
 
 

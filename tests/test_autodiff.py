@@ -4,6 +4,8 @@ import pytest
 
 import graphgrad as tf
 
+from .helpers import run as _run
+
 
 @tf.RegisterGradient("TestAutodiffTimesTen")
 def _times_ten_grad(op, grad):
@@ -11,11 +13,6 @@ def _times_ten_grad(op, grad):
 
 
 tf.NotDifferentiable("TestAutodiffBlocked")
-
-
-def _run(fetches, feed=None):
-    with tf.Session() as sess:
-        return sess.run(fetches, feed)
 
 
 def test_gradients_are_graph_ops_under_a_gradients_scope():

@@ -5,14 +5,11 @@ import pytest
 
 import graphgrad as tf
 
+from .helpers import run as _run
+
 RNG = np.random.default_rng(3)
 A = RNG.normal(size=(3, 4))
 B = RNG.normal(size=(5,))
-
-
-def _run(fetches, feed=None):
-    with tf.Session() as sess:
-        return sess.run(fetches, feed)
 
 
 def test_clip_by_norm_rescales_only_when_the_norm_exceeds_the_limit():

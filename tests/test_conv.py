@@ -5,12 +5,8 @@ import pytest
 
 import graphgrad as tf
 
+from .helpers import run as _run
 from .ops.cases_conv import np_conv2d, np_depthwise
-
-
-def _run(fetches, feed=None):
-    with tf.Session() as sess:
-        return sess.run(fetches, feed)
 
 
 def _grid(h, w):

@@ -1,15 +1,11 @@
 """Reproducibility: with tf.set_random_seed two runs of a script give bit-identical losses and
 weights; restoring a checkpoint and continuing gives exactly the numbers of an uninterrupted run."""
-import os
-import subprocess
-import sys
-
 import numpy as np
 import pytest
 
 import graphgrad as tf
 
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from .helpers import run_python
 
 # Random init, dropout in every step, Adam, shuffled MNIST batches: every random source seeded
 # from the graph seed alone.
@@ -38,16 +34,8 @@ print(hashlib.sha256(b"".join(w.tobytes() for w in weights)).hexdigest())
 """
 
 
-def _run(seed):
-    env = dict(os.environ, PYTHONPATH=REPO, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1")
-    done = subprocess.run([sys.executable, "-c", _SCRIPT, str(seed)], capture_output=True,
-                          text=True, env=env, timeout=120)
-    assert done.returncode == 0, done.stderr
-    return done.stdout
-
-
 def test_two_runs_of_a_seeded_script_give_bit_identical_losses_and_weights():
-    first, second, other = _run(5), _run(5), _run(6)
+    first, second, other = [run_python(_SCRIPT, str(seed)) for seed in (5, 5, 6)]
     assert first == second
     assert len(first.split("\n")[0].split()) == 15
     assert other.split("\n")[0] != first.split("\n")[0]  # the seed is what fixes the numbers

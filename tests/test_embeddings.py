@@ -7,13 +7,9 @@ import pytest
 import graphgrad as tf
 from graphgrad.ops.embedding_ops import scatter_sub
 
+from .helpers import run_initialized as _run
+
 RNG = np.random.RandomState(11)
-
-
-def _run(fetches, feed=None):
-    with tf.Session() as sess:
-        sess.run(tf.global_variables_initializer())
-        return sess.run(fetches, feed)
 
 
 def _ancestors(op):

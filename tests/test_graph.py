@@ -351,3 +351,17 @@ def test_mixing_dtypes_in_an_op_is_a_type_error_at_build_time():
     with pytest.raises(TypeError):
         tf.constant(1) * 1.5
     assert (tf.constant(2.0) * 3).dtype is tf.float32
+
+
+def test_an_imported_op_keeps_its_gradient_override():
+    from graphgrad.graph import serialize
+    g = tf.Graph()
+    with g.as_default():
+        x = tf.placeholder(tf.float32, [2, 3])
+        with g.gradient_override_map({"MatMul": "Identity"}):
+            tf.matmul(x, x, transpose_b=True, name="mm")
+    g2 = tf.Graph()
+    serialize.import_graph_dict(serialize.graph_to_dict(g), g2)
+    op = g2.get_operation_by_name("mm")
+    assert op.get_attr("_gradient_op_type") == "Identity"
+    assert op.outputs[0].shape.as_list() == [2, 2]

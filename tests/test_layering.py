@@ -2,8 +2,8 @@
 And `import graphgrad` stays cheap: no CuPy, MPI or TensorBoard at import time."""
 import ast
 import os
-import subprocess
-import sys
+
+from .helpers import run_python
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PACKAGE = os.path.join(ROOT, "graphgrad")
@@ -59,18 +59,11 @@ def test_kernels_import_nothing_from_the_graph_or_the_runtime():
     assert _violations("kernels", forbidden) == []
 
 
-def _run_python(code):
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True,
-                         timeout=60, env=dict(os.environ, PYTHONPATH=ROOT))
-    assert out.returncode == 0, out.stderr
-    return out.stdout.strip()
-
-
 def test_import_graphgrad_loads_no_gpu_mpi_or_tensorboard_module():
-    loaded = _run_python(
+    loaded = run_python(
         "import sys, graphgrad\n"
         "heavy = ('cupy', 'mpi4py', 'tensorboard', 'tensorflow', 'torch')\n"
-        "print(sorted({m.split('.')[0] for m in sys.modules} & set(heavy)))")
+        "print(sorted({m.split('.')[0] for m in sys.modules} & set(heavy)))").strip()
     assert loaded == "[]"
 
 
@@ -79,10 +72,10 @@ def test_import_graphgrad_leaves_the_heavy_namespaces_for_first_use():
     # low is that these load only when a program touches them.
     lazy = ("contrib", "layers", "losses", "summary", "data", "onnx", "interop", "distributed",
             "dataset_ops", "app", "flags", "gfile", "logging")
-    loaded = _run_python(
+    loaded = run_python(
         "import sys, graphgrad\n"
-        f"print(sorted(n for n in {lazy!r} if 'graphgrad.' + n in sys.modules))")
+        f"print(sorted(n for n in {lazy!r} if 'graphgrad.' + n in sys.modules))").strip()
     assert loaded == "[]"
-    touched = _run_python("import sys, graphgrad as tf\ntf.layers.dense\n"
-                          "print('graphgrad.layers' in sys.modules)")
+    touched = run_python("import sys, graphgrad as tf\ntf.layers.dense\n"
+                          "print('graphgrad.layers' in sys.modules)").strip()
     assert touched == "True"

@@ -6,13 +6,9 @@ import pytest
 
 import graphgrad as tf
 
+from .helpers import run_initialized as _run
+
 RNG = np.random.RandomState(1)
-
-
-def _run(fetches, feed=None):
-    with tf.Session() as sess:
-        sess.run(tf.global_variables_initializer())
-        return sess.run(fetches, feed)
 
 
 def _names(variables):

@@ -7,18 +7,9 @@ import pytest
 
 import graphgrad as tf
 
+from .helpers import run
+
 A = np.array([[1.0, 5.0, 3.0], [4.0, 2.0, 6.0]], dtype=np.float32)
-
-
-@pytest.fixture(autouse=True)
-def graph():
-    with tf.Graph().as_default() as g:
-        yield g
-
-
-def run(fetches, feed=None):
-    with tf.Session() as sess:
-        return sess.run(fetches, feed)
 
 
 # --- reduction arguments -----------------------------------------------------------------------

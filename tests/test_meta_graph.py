@@ -3,8 +3,6 @@ with the same names, attrs, shapes and collections; a trained model reloaded in 
 without the code that built it evaluates and trains further."""
 import json
 import os
-import subprocess
-import sys
 import textwrap
 
 import numpy as np
@@ -13,7 +11,7 @@ import pytest
 import graphgrad as tf
 from graphgrad.graph import serialize
 
-REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+from .helpers import run_python
 
 
 @pytest.mark.parametrize("value", [
@@ -242,19 +240,11 @@ print(len(tf.trainable_variables()), len(tf.global_variables()))
 """
 
 
-def _python(code, *args):
-    env = dict(os.environ, PYTHONPATH=REPO, OPENBLAS_NUM_THREADS="1", OMP_NUM_THREADS="1")
-    done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True,
-                          env=env, timeout=120)
-    assert done.returncode == 0, done.stderr
-    return done.stdout.split("\n")
-
-
 def test_the_trained_seed_model_reloads_in_a_fresh_process_evaluates_and_trains_on(tmp_path):
     folder = str(tmp_path)
-    accuracy, prefix = _python(f"FOLDER = {folder!r}\n" + _SEED_MODEL)[:2]
+    accuracy, prefix = run_python(f"FOLDER = {folder!r}\n" + _SEED_MODEL).split("\n")[:2]
     assert prefix == os.path.join(folder, "model.ckpt-60") and float(accuracy) > 0.75
-    reloaded, further, counts = _python(textwrap.dedent(_RELOAD), folder)[:3]
+    reloaded, further, counts = run_python(textwrap.dedent(_RELOAD), folder).split("\n")[:3]
     assert reloaded == accuracy  # the same graph and weights give the same float32 bits
     assert further.split()[1] == "100" and counts == "2 3"
     assert float(further.split()[0]) > 0.75 and further.split()[0] != accuracy

@@ -6,23 +6,14 @@ import pytest
 import graphgrad as tf
 from tests.ops.harness import Case, check_forward, check_gradients
 
+from .helpers import run as _run
+
 RNG = np.random.default_rng(0)
-
-
-def _run(fetches, feeds=None):
-    with tf.Session() as sess:
-        return sess.run(fetches, feeds)
 
 
 def _np_log_softmax(x):
     s = x - x.max(-1, keepdims=True)
     return s - np.log(np.exp(s).sum(-1, keepdims=True))
-
-
-@pytest.fixture(autouse=True)
-def _fresh_graph():
-    with tf.Graph().as_default() as g:
-        yield g
 
 
 # --- cross-entropy on extreme logits ---------------------------------------------------------

@@ -4,19 +4,10 @@ import pytest
 
 import graphgrad as tf
 
+from .helpers import run
+
 X = np.array([[1.5, -2.0, 3.0], [4.0, 0.5, -6.0]], dtype=np.float32)
 Y = np.array([[2.0, 3.0, -1.5], [-4.0, 2.0, 5.0]], dtype=np.float32)
-
-
-@pytest.fixture(autouse=True)
-def graph():
-    with tf.Graph().as_default() as g:
-        yield g
-
-
-def run(fetches, feed=None):
-    with tf.Session() as sess:
-        return sess.run(fetches, feed)
 
 
 BINARY = [

@@ -29,6 +29,22 @@ def _values(sess, variables):
     return [sess.run(v) for v in variables]
 
 
+def _saved(tmp_path):
+    """The prefix of a checkpoint of `_model()`'s initial values, saved under `tmp_path`."""
+    _model()
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        return tf.train.Saver().save(sess, str(tmp_path / "m"))
+
+
+def _save_steps(saver, prefix, steps, **kwargs):
+    """Initializes the variables in a new session and saves once per global step."""
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        for step in steps:
+            saver.save(sess, prefix, global_step=step, **kwargs)
+
+
 def test_save_then_restore_gives_back_every_value_bit_for_bit(tmp_path):
     variables = _model()
     saver = tf.train.Saver()
@@ -62,10 +78,7 @@ def test_saving_and_restoring_add_no_ops_to_the_graph(tmp_path):
 def test_state_file_is_tf_checkpoint_state_text_and_latest_checkpoint_reads_it(tmp_path):
     _model()
     saver = tf.train.Saver(max_to_keep=2)
-    with tf.Session() as sess:
-        sess.run(tf.global_variables_initializer())
-        for step in (10, 20, 30):
-            saver.save(sess, str(tmp_path / "model.ckpt"), global_step=step)
+    _save_steps(saver, str(tmp_path / "model.ckpt"), (10, 20, 30))
     text = (tmp_path / "checkpoint").read_text()
     assert text.splitlines()[:3] == ['model_checkpoint_path: "model.ckpt-30"',
                                      'all_model_checkpoint_paths: "model.ckpt-20"',
@@ -81,35 +94,18 @@ def test_state_file_is_tf_checkpoint_state_text_and_latest_checkpoint_reads_it(t
 
 def test_max_to_keep_deletes_the_oldest_checkpoint_files(tmp_path):
     _model()
-    saver = tf.train.Saver(max_to_keep=2)
-    with tf.Session() as sess:
-        sess.run(tf.global_variables_initializer())
-        for step in range(4):
-            saver.save(sess, str(tmp_path / "m"), global_step=step)
+    _save_steps(tf.train.Saver(max_to_keep=2), str(tmp_path / "m"), range(4))
     assert sorted(os.listdir(tmp_path)) == ["checkpoint", "m-2.meta", "m-2.tensors", "m-3.meta",
                                             "m-3.tensors"]
 
 
-def test_keep_every_n_hours_keeps_dropped_files_on_disk_but_not_in_the_state(tmp_path):
+@pytest.mark.parametrize("options", [
+    {"max_to_keep": 1, "keep_checkpoint_every_n_hours": 0.0},  # kept on disk, not in the state
+    {"max_to_keep": None},
+], ids=["keep_every_n_hours", "max_to_keep_none"])
+def test_savers_that_delete_nothing_name_only_the_newest_in_the_state(tmp_path, options):
     _model()
-    saver = tf.train.Saver(max_to_keep=1, keep_checkpoint_every_n_hours=0.0)
-    with tf.Session() as sess:
-        sess.run(tf.global_variables_initializer())
-        for step in range(3):
-            saver.save(sess, str(tmp_path / "m"), global_step=step, write_meta_graph=False)
-    assert sorted(os.listdir(tmp_path)) == ["checkpoint", "m-0.tensors", "m-1.tensors",
-                                            "m-2.tensors"]
-    assert tf.train.get_checkpoint_state(str(tmp_path)).all_model_checkpoint_paths == [
-        str(tmp_path / "m-2")]
-
-
-def test_max_to_keep_none_deletes_nothing_and_the_state_names_only_the_newest(tmp_path):
-    _model()
-    saver = tf.train.Saver(max_to_keep=None)
-    with tf.Session() as sess:
-        sess.run(tf.global_variables_initializer())
-        for step in range(3):
-            saver.save(sess, str(tmp_path / "m"), global_step=step, write_meta_graph=False)
+    _save_steps(tf.train.Saver(**options), str(tmp_path / "m"), range(3), write_meta_graph=False)
     assert sorted(os.listdir(tmp_path)) == ["checkpoint", "m-0.tensors", "m-1.tensors",
                                             "m-2.tensors"]
     assert tf.train.get_checkpoint_state(str(tmp_path)).all_model_checkpoint_paths == [
@@ -158,10 +154,7 @@ def test_list_variables_load_variable_and_reader_inspect_a_checkpoint(tmp_path):
 
 
 def test_restoring_a_missing_variable_lists_graph_only_checkpoint_only_and_near_misses(tmp_path):
-    _model()
-    with tf.Session() as sess:
-        sess.run(tf.global_variables_initializer())
-        prefix = tf.train.Saver().save(sess, str(tmp_path / "m"))
+    prefix = _saved(tmp_path)
     tf.reset_default_graph()
     tf.Variable(tf.zeros([3, 5]), name="w")
     tf.Variable(tf.zeros([5], tf.float64), name="dense/biases")
@@ -175,10 +168,7 @@ def test_restoring_a_missing_variable_lists_graph_only_checkpoint_only_and_near_
 
 
 def test_restoring_a_mis_shaped_variable_names_both_shapes_and_changes_nothing(tmp_path):
-    _model()
-    with tf.Session() as sess:
-        sess.run(tf.global_variables_initializer())
-        prefix = tf.train.Saver().save(sess, str(tmp_path / "m"))
+    prefix = _saved(tmp_path)
     tf.reset_default_graph()
     b = tf.Variable(np.full(5, 3.0), name="dense/bias")
     w = tf.Variable(tf.zeros([5, 3]), name="w")
@@ -191,23 +181,13 @@ def test_restoring_a_mis_shaped_variable_names_both_shapes_and_changes_nothing(t
 
 
 def test_restoring_a_variable_of_another_dtype_is_an_invalid_argument(tmp_path):
-    _model()
-    with tf.Session() as sess:
-        sess.run(tf.global_variables_initializer())
-        prefix = tf.train.Saver().save(sess, str(tmp_path / "m"))
+    prefix = _saved(tmp_path)
     tf.reset_default_graph()
     w = tf.Variable(tf.zeros([3, 5], tf.float64), name="w")
     with tf.Session() as sess, pytest.raises(tf.errors.InvalidArgumentError,
                                              match="expected dtype float64 does not equal "
                                                    "original dtype float32"):
         tf.train.Saver([w]).restore(sess, prefix)
-
-
-def _saved(tmp_path):
-    _model()
-    with tf.Session() as sess:
-        sess.run(tf.global_variables_initializer())
-        return tf.train.Saver().save(sess, str(tmp_path / "m"))
 
 
 @pytest.mark.parametrize("damage", ["flip_data_byte", "truncate", "empty", "flip_header_byte",

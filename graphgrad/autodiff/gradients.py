@@ -30,7 +30,7 @@ def _ops_between(ys, xs):
     return between
 
 
-def _aggregate(grads, name_hint):
+def _aggregate(grads):
     from ..ops.math_ops import add_n
     grads = [g for g in grads if g is not None]
     if not grads:
@@ -76,7 +76,7 @@ def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_op
         between = _ops_between(ys, xs)
         for op in sorted(between, key=lambda o: o._id, reverse=True):
             _backprop_op(op, pending, stop_ops, between)
-        grads = [_aggregate(pending.get(x, []), x.op.name) for x in xs]
+        grads = [_aggregate(pending.get(x, [])) for x in xs]
         if unconnected_gradients == "zero":
             from ..ops.array_ops import zeros_like
             grads = [zeros_like(x) if g is None else g for x, g in zip(xs, grads)]
@@ -84,7 +84,7 @@ def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_op
 
 
 def _backprop_op(op, pending, stop_ops, between):
-    out_grads = [_aggregate(pending.get(t, []), op.name) for t in op.outputs]
+    out_grads = [_aggregate(pending.get(t, [])) for t in op.outputs]
     for t, g in zip(op.outputs, out_grads):
         if g is not None:
             pending[t] = [g]

@@ -4,7 +4,7 @@ import numpy as np
 from .. import errors
 from ..graph.constant import constant_value
 from ..graph.shapes import TensorShape, as_shape
-from .nodes import _scalar, _Unary
+from .nodes import _scalar, _shape_leaves, _Unary
 from .structure import as_tensor, flatten, is_tensor
 
 
@@ -77,8 +77,3 @@ def _constant(value):
     if known is None:
         raise ValueError(f"padding_values must be constants, got {value!r}.")
     return known
-
-
-def _shape_leaves(shapes):
-    from .nodes import _shape_leaves as leaves
-    return leaves(shapes)

@@ -7,7 +7,7 @@ import weakref
 
 from .. import errors
 from ..graph.graph import get_default_graph
-from ..graph.registry import NotDifferentiable, register_op
+from ..graph.registry import register_op
 from ..graph.shapes import TensorShape, as_shape
 from ..graph.tensor import Tensor
 from ..runtime.plan import Plan
@@ -109,7 +109,6 @@ ITERATOR_GET_NEXT = register_op(
     kernel=_get_next_kernel, dtype=lambda inputs, attrs: list(attrs["_types"]),
     num_outputs=lambda attrs: len(attrs["_types"]), same_dtype=False, stateful=True,
     bind=_bind, differentiable=False)
-NotDifferentiable("MakeIterator")
 
 
 class Iterator:

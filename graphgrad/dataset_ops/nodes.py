@@ -85,7 +85,7 @@ class Generator(Dataset):
 
     def _iterate(self, ctx):
         for item in self._generator(*self._args):
-            leaves = flatten(item if isinstance(item, (tuple, dict)) else item)
+            leaves = flatten(item)
             if len(leaves) != len(self._types):
                 raise ctx.error(errors.InvalidArgumentError, "`generator` yielded an element "
                                 f"of {len(leaves)} components where {len(self._types)} were "

@@ -22,9 +22,7 @@ def flatten(structure):
 
 def pack(template, leaves):
     """`template` with its leaves replaced, in order, by `leaves`."""
-    it = iter(leaves)
-    out = _pack(template, it)
-    return out
+    return _pack(template, iter(leaves))
 
 
 def _pack(template, it):

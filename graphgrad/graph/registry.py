@@ -10,6 +10,9 @@ from .tensor import Tensor
 
 _OPDEFS = {}
 _GRADIENTS = {}
+# Attrs the graph itself adds (autodiff's forward-op note, the gradient override): no shape rule
+# takes them, yet an imported graph hands them back to make_op.
+_BOOKKEEPING = ("_forward_op", "_gradient_op_type")
 
 
 @dataclass(frozen=True, eq=False)
@@ -151,8 +154,8 @@ def _output_dtypes(opdef, inputs, attrs):
 
 
 def _output_shapes(opdef, inputs, attrs, op_name):
-    if "_forward_op" in attrs:  # autodiff's note on gradient ops; no shape rule takes it
-        attrs = {k: v for k, v in attrs.items() if k != "_forward_op"}
+    if any(k in attrs for k in _BOOKKEEPING):
+        attrs = {k: v for k, v in attrs.items() if k not in _BOOKKEEPING}
     try:
         shapes = opdef.shape(*inputs, **attrs)
     except ValueError as e:

@@ -53,10 +53,9 @@ class Tensor:
     def __repr__(self):
         return f"<tf.Tensor '{self.name}' shape={self._shape} dtype={self._dtype.name}>"
 
-    def __hash__(self):
-        return id(self)
-
-    # TF1 graph tensors compare by identity, so they can key dicts and sets.
+    # TF1 graph tensors compare and hash by identity, so they can key dicts and sets (object's
+    # own hash, as plans and Session.run's cache hash tensors on every run).
+    __hash__ = object.__hash__
     __eq__ = object.__eq__
 
     def __bool__(self):

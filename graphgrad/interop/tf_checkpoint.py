@@ -8,15 +8,13 @@ import struct
 import numpy as np
 
 from .. import errors
+from .graphdef import _NUMPY as _DTYPES
 from .wire import as_int64, crc32c, mask_crc, parse_message, read_varint
 
 INDEX_SUFFIX = ".index"
 _TABLE_MAGIC = 0xDB4775248B80FB57
 _FOOTER_SIZE = 48
-# TF's DataType enum -> NumPy dtype names (strings, bfloat16, quantized types are not read).
-_DTYPES = {1: "float32", 2: "float64", 3: "int32", 4: "uint8", 5: "int16", 6: "int8",
-           8: "complex64", 9: "int64", 10: "bool", 17: "uint16", 18: "complex128",
-           19: "float16", 22: "uint32", 23: "uint64"}
+# _DTYPES (TF's DataType enum -> NumPy names) are read; these are only named in messages.
 _DTYPE_NAMES = {7: "string", 14: "bfloat16", 20: "resource", 21: "variant"}
 
 

@@ -58,10 +58,6 @@ def pad(xp, x, paddings, constant_values=0):
     return xp.pad(x, pads, mode="constant", constant_values=constant_values)
 
 
-def pad_v2(xp, x, paddings, constant_values):
-    return pad(xp, x, paddings, constant_values)
-
-
 def mirror_index(d, lo, hi, mode):
     """For each position of the padded axis, the index of the input element it copies."""
     limit = d - 1 if mode == "REFLECT" else d

@@ -84,10 +84,6 @@ def _nhwc_shape(shape, data_format):
     return [shape[0], shape[2], shape[3], shape[1]] if data_format == "NCHW" else shape
 
 
-def _gemm(xp, a, b):
-    return xp.matmul(a, b)
-
-
 # --- plain convolution ------------------------------------------------------------------------
 # im2col copies each input cell kh*kw times; batches are convolved in slices whose copy stays
 # under this many bytes, so evaluating a whole test set at once does not need gigabytes.
@@ -106,7 +102,7 @@ def conv2d(xp, x, f, strides, padding, data_format, dilations, use_cudnn_on_gpu=
     for start in range(0, n, step):
         cols = windows(xp, x[start:start + step], kh, kw, strides, dilations, padding)
         rows = cols.shape[0] * oh * ow
-        part = _gemm(xp, cols.reshape(rows, kh * kw * c), w)
+        part = xp.matmul(cols.reshape(rows, kh * kw * c), w)
         y[start:start + step] = part.reshape(-1, oh, ow, o)
     return _back(xp, y, data_format)
 
@@ -118,7 +114,7 @@ def conv2d_backprop_input(xp, input_sizes, f, g, strides, padding, data_format, 
     g = _nhwc(xp, g, data_format)
     kh, kw, c, o = f.shape
     n, oh, ow, _ = g.shape
-    cols = _gemm(xp, g.reshape(n * oh * ow, o), f.reshape(kh * kw * c, o).T)
+    cols = xp.matmul(g.reshape(n * oh * ow, o), f.reshape(kh * kw * c, o).T)
     dx = scatter_windows(xp, cols.reshape(n, oh, ow, kh, kw, c), in_shape, strides, dilations,
                          padding)
     return _back(xp, dx.astype(g.dtype, copy=False), data_format)
@@ -131,7 +127,7 @@ def conv2d_backprop_filter(xp, x, filter_sizes, g, strides, padding, data_format
     kh, kw, c, o = (int(d) for d in filter_sizes)
     cols = windows(xp, x, kh, kw, strides, dilations, padding)
     n, oh, ow = cols.shape[:3]
-    df = _gemm(xp, cols.reshape(n * oh * ow, kh * kw * c).T, g.reshape(n * oh * ow, o))
+    df = xp.matmul(cols.reshape(n * oh * ow, kh * kw * c).T, g.reshape(n * oh * ow, o))
     return df.reshape(kh, kw, c, o).astype(x.dtype, copy=False)
 
 
@@ -144,7 +140,7 @@ def depthwise_conv2d(xp, x, f, strides, padding, data_format, dilations):
     n, oh, ow = cols.shape[:3]
     # Per channel: (rows, kh*kw) @ (kh*kw, M), batched over channels.
     a = xp.transpose(cols.reshape(n * oh * ow, kh * kw, c), (2, 0, 1))
-    y = _gemm(xp, a, xp.transpose(f.reshape(kh * kw, c, m), (1, 0, 2)))
+    y = xp.matmul(a, xp.transpose(f.reshape(kh * kw, c, m), (1, 0, 2)))
     y = xp.transpose(y, (1, 0, 2)).reshape(n, oh, ow, c * m)
     return _back(xp, y.astype(x.dtype, copy=False), data_format)
 
@@ -157,7 +153,7 @@ def depthwise_conv2d_backprop_input(xp, input_sizes, f, g, strides, padding, dat
     kh, kw, c, m = f.shape
     n, oh, ow, _ = g.shape
     gc = xp.transpose(g.reshape(n * oh * ow, c, m), (1, 0, 2))
-    cols = _gemm(xp, gc, xp.transpose(f.reshape(kh * kw, c, m), (1, 2, 0)))
+    cols = xp.matmul(gc, xp.transpose(f.reshape(kh * kw, c, m), (1, 2, 0)))
     cols = xp.transpose(cols, (1, 2, 0)).reshape(n, oh, ow, kh, kw, c)
     dx = scatter_windows(xp, cols, in_shape, strides, dilations, padding)
     return _back(xp, dx.astype(g.dtype, copy=False), data_format)
@@ -172,5 +168,5 @@ def depthwise_conv2d_backprop_filter(xp, x, filter_sizes, g, strides, padding, d
     n, oh, ow = cols.shape[:3]
     a = xp.transpose(cols.reshape(n * oh * ow, kh * kw, c), (2, 1, 0))
     gc = xp.transpose(g.reshape(n * oh * ow, c, m), (1, 0, 2))
-    df = xp.transpose(_gemm(xp, a, gc), (1, 0, 2)).reshape(kh, kw, c, m)
+    df = xp.transpose(xp.matmul(a, gc), (1, 0, 2)).reshape(kh, kw, c, m)
     return df.astype(x.dtype, copy=False)

@@ -6,6 +6,8 @@ Differs from the generic kernels only in summation order (float rounding).
 """
 import numpy as np
 
+from .softmax import softmax
+
 _ONES = {}
 
 
@@ -46,8 +48,7 @@ def sum_2d(x, axis, keepdims):
 def softmax_2d(x):
     """Stable softmax over the last axis of a 2-D float array, in place on one temporary."""
     if x.ndim != 2 or not x.size:
-        e = np.exp(x - np.max(x, axis=-1, keepdims=True)) if x.size else x.copy()
-        return e / np.sum(e, axis=-1, keepdims=True) if x.size else e
+        return softmax(np, x)
     e = x - x.max(axis=1, keepdims=True)
     np.exp(e, out=e)
     e /= row_sums(e).reshape(-1, 1)

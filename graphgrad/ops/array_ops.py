@@ -3,12 +3,12 @@ gathering live in indexing_ops, tile/pad/reverse in manip_ops, range/one_hot in 
 import numpy as np
 
 from ..graph import dtypes
-from ..graph.constant import constant, constant_value, convert_to_tensor, partial_shape_value
-from ..graph.registry import NotDifferentiable, register_op
+from ..graph.constant import constant, convert_to_tensor, partial_shape_value
+from ..graph.registry import register_op
 from ..graph.shapes import TensorShape
 from ..graph.tensor import Tensor
 from ..kernels import array_layout
-from .shape_ops import partial_ints, shape, static_int
+from .shape_ops import partial_ints, shape, static_int, static_ints
 
 
 def _same_shape(x, **_):
@@ -342,17 +342,9 @@ def transpose(a, perm=None, name="transpose", conjugate=False):
     Differs from TF: `perm` must be known when the graph is built."""
     a = convert_to_tensor(a)
     if perm is not None:
-        if not isinstance(perm, (list, tuple, np.ndarray)):
-            value = constant_value(perm)
-            if value is None:
-                raise ValueError("graphgrad needs `perm` known when the graph is built.")
-            perm = value
-        perm = tuple(int(p) for p in perm)
+        perm = tuple(static_ints(perm, "perm"))
     return TRANSPOSE(a, perm=perm, name=name)
 
-
-NotDifferentiable("ZerosLike")
-NotDifferentiable("OnesLike")
 
 __all__ = ["concat", "fill", "identity", "ones", "ones_like", "placeholder_with_default", "split",
            "stack", "stop_gradient", "transpose", "unstack", "zeros", "zeros_like"]

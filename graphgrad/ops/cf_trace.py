@@ -111,6 +111,17 @@ def find_captures(branch, local=None):
     return control
 
 
+def outer_captures(branches):
+    """The outer tensors `branches` capture, each once, in first-seen order (the owning op's
+    extra inputs)."""
+    caps = []
+    for branch in branches:
+        for _, outer in branch.captures:
+            if not any(outer is c for c in caps):
+                caps.append(outer)
+    return caps
+
+
 def own(op, branches):
     for b in branches:
         for o in b.ops:

@@ -159,11 +159,7 @@ def build_if(pred, then_fn, else_fn, name, then_what="true_fn", else_what="false
         dtypes.append(a.dtype)
         shapes.append(_most_specific_common(a.shape, b.shape))
     control = cf_trace.find_captures(then_b) + cf_trace.find_captures(else_b)
-    caps = []
-    for branch in (then_b, else_b):
-        for _, outer in branch.captures:
-            if not any(outer is c for c in caps):
-                caps.append(outer)
+    caps = cf_trace.outer_captures((then_b, else_b))
     with graph.control_dependencies(control):
         make_op(IF, [pred] + caps, {"Tout": dtypes, "output_shapes": shapes,
                                     "_branches": (then_b, else_b), "_exports": [],

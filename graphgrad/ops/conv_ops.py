@@ -77,12 +77,36 @@ def _check_equal(a, b):
         raise ValueError(f"Dimensions must be equal, but are {a} and {b}")
 
 
-def _kernel_attrs(op):
+def kernel_attrs(op):
     return {k: v for k, v in op.attrs.items() if not k.startswith("_")}
 
 
-# --- conv2d and its backprop pair: each is linear in both arguments, so each one's gradient
-# is the other two ---------------------------------------------------------------------------
+def _linear_family_grads(family):
+    """The gradients of a convolution and its backprop pair: each of the three is linear in both
+    arguments, so each one's gradient is the other two. `family()` gives the three OpDefs
+    (forward, backprop_input, backprop_filter), registered after these functions are made."""
+    def forward_grad(op, grad):
+        _, backprop_input, backprop_filter = family()
+        x, f = op.inputs
+        attrs = kernel_attrs(op)
+        return [backprop_input(shape(x), f, grad, **attrs),
+                backprop_filter(x, shape(f), grad, **attrs)]
+
+    def input_grad(op, grad):
+        forward, _, backprop_filter = family()
+        _, f, g = op.inputs
+        attrs = kernel_attrs(op)
+        return [None, backprop_filter(grad, shape(f), g, **attrs), forward(grad, f, **attrs)]
+
+    def filter_grad(op, grad):
+        forward, backprop_input, _ = family()
+        x, _, g = op.inputs
+        attrs = kernel_attrs(op)
+        return [backprop_input(shape(x), grad, g, **attrs), None, forward(x, grad, **attrs)]
+    return forward_grad, input_grad, filter_grad
+
+
+# --- conv2d and its backprop pair --------------------------------------------------------------
 def _conv2d_shape(x, f, strides, padding, data_format, dilations, use_cudnn_on_gpu=True):
     kh, kw, cin, cout = f.shape.with_rank(4).as_tuple()
     _check_equal(spatial(x.shape.with_rank(4).as_tuple(), data_format)[3], cin)
@@ -90,23 +114,8 @@ def _conv2d_shape(x, f, strides, padding, data_format, dilations, use_cudnn_on_g
     return layout(n, oh, ow, cout, data_format)
 
 
-def _conv2d_grad(op, grad):
-    x, f = op.inputs
-    attrs = _kernel_attrs(op)
-    return [CONV2D_BACKPROP_INPUT(shape(x), f, grad, **attrs),
-            CONV2D_BACKPROP_FILTER(x, shape(f), grad, **attrs)]
-
-
-def _backprop_input_grad(op, grad):
-    _, f, g = op.inputs
-    attrs = _kernel_attrs(op)
-    return [None, CONV2D_BACKPROP_FILTER(grad, shape(f), g, **attrs), CONV2D(grad, f, **attrs)]
-
-
-def _backprop_filter_grad(op, grad):
-    x, _, g = op.inputs
-    attrs = _kernel_attrs(op)
-    return [CONV2D_BACKPROP_INPUT(shape(x), grad, g, **attrs), None, CONV2D(x, grad, **attrs)]
+_conv2d_grad, _backprop_input_grad, _backprop_filter_grad = _linear_family_grads(
+    lambda: (CONV2D, CONV2D_BACKPROP_INPUT, CONV2D_BACKPROP_FILTER))
 
 
 def _sizes_shape(index):
@@ -196,25 +205,8 @@ def _depthwise_shape(x, f, strides, padding, data_format, dilations):
     return layout(n, oh, ow, None if None in (cin, mult) else cin * mult, data_format)
 
 
-def _depthwise_grad(op, grad):
-    x, f = op.inputs
-    attrs = _kernel_attrs(op)
-    return [DEPTHWISE_BACKPROP_INPUT(shape(x), f, grad, **attrs),
-            DEPTHWISE_BACKPROP_FILTER(x, shape(f), grad, **attrs)]
-
-
-def _depthwise_input_grad(op, grad):
-    _, f, g = op.inputs
-    attrs = _kernel_attrs(op)
-    return [None, DEPTHWISE_BACKPROP_FILTER(grad, shape(f), g, **attrs),
-            DEPTHWISE(grad, f, **attrs)]
-
-
-def _depthwise_filter_grad(op, grad):
-    x, _, g = op.inputs
-    attrs = _kernel_attrs(op)
-    return [DEPTHWISE_BACKPROP_INPUT(shape(x), grad, g, **attrs), None,
-            DEPTHWISE(x, grad, **attrs)]
+_depthwise_grad, _depthwise_input_grad, _depthwise_filter_grad = _linear_family_grads(
+    lambda: (DEPTHWISE, DEPTHWISE_BACKPROP_INPUT, DEPTHWISE_BACKPROP_FILTER))
 
 
 DEPTHWISE = register_op("DepthwiseConv2dNative", shape=_depthwise_shape,

@@ -9,7 +9,7 @@ from ..graph.default import get_seed, name_scope
 from ..graph.registry import register_op
 from ..graph.shapes import TensorShape
 from ..kernels import candidate_sampling as kernels
-from .array_ops import concat, ones_like, stop_gradient, zeros_like
+from .array_ops import concat, ones_like, stack, stop_gradient, zeros_like
 from .indexing_ops import gather
 from .logic_ops import cast, equal, where
 from .math_ops import add_n, clip_by_value, log, maximum, sqrt
@@ -17,6 +17,7 @@ from .matmul_ops import matmul
 from .nn_loss_ops import sigmoid_cross_entropy_with_logits, softmax_cross_entropy_with_logits_v2
 from .reduction_ops import reduce_any, reduce_sum
 from .shape_ops import expand_dims, reshape, squeeze
+from .shape_ops import shape as shape_op
 from .state_ops import _read_kernel, _ref
 from .training_ops import _bind_refs
 
@@ -25,7 +26,7 @@ from .training_ops import _bind_refs
 def _scatter_sub_kernel(xp, indices, updates, *, store, refs, where, use_locking=False,
                         owned=None):
     key = refs[0]
-    table = _read_kernel(xp, store=store, var=key, where=where[0], shape=None, dtype=None)
+    table = _read_kernel(xp, store=store, var=key, where=where[0])
     # Only a buffer this kernel allocated, that no other op of the run reads, is written in
     # place (runtime/rewrite.py inplace_updates); else one copy, which the next runs then own.
     if owned is None or owned.get(key) is not table:
@@ -131,7 +132,7 @@ def _sharded_lookup(params, ids, partition_strategy):
     shard, row = _shard_ids(ids, len(tensors), sizes, partition_strategy)
     parts = []
     for p, table in enumerate(tensors):
-        size = sizes[p] if sizes[p] is not None else None
+        size = sizes[p]
         local = row if size is None else clip_by_value(row, 0, max(size - 1, 0))
         rows = gather(table, local)
         mine = equal(shard, p)
@@ -142,9 +143,7 @@ def _sharded_lookup(params, ids, partition_strategy):
 
 def _mask_shape(ids, rows):
     extra = rows.shape.ndims - ids.shape.ndims if rows.shape.ndims is not None else 1
-    from .array_ops import stack
-    from .shape_ops import shape
-    return concat([shape(ids), stack([1] * extra)], 0) if extra else shape(ids)
+    return concat([shape_op(ids), stack([1] * extra)], 0) if extra else shape_op(ids)
 
 
 # --- candidate sampling ----------------------------------------------------------------------

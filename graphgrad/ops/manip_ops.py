@@ -80,7 +80,7 @@ def _pad_grad(op, grad):
 
 PAD = register_op("Pad", shape=_pad_shape, kernel=array_layout.pad, grad=_pad_grad,
                   same_dtype=False)
-PAD_V2 = register_op("PadV2", shape=_pad_shape, kernel=array_layout.pad_v2, grad=_pad_grad,
+PAD_V2 = register_op("PadV2", shape=_pad_shape, kernel=array_layout.pad, grad=_pad_grad,
                      same_dtype=(0, 2))
 
 

@@ -10,20 +10,14 @@ from ..graph.shapes import TensorShape
 from ..kernels import softmax as softmax_kernels
 from .array_ops import stop_gradient, transpose, zeros_like
 from .math_ops import abs as abs_
-from .math_ops import add, exp, log, log1p, logical_and, reduce_sum, sigmoid, where
-from .nn_ops import LOG_SOFTMAX, SOFTMAX, relu
+from .math_ops import add, exp, log, log1p, logical_and, sigmoid, where
+from .nn_ops import LOG_SOFTMAX, SOFTMAX, relu, softmax_backprop
 from .shape_ops import expand_dims
 
 
 def _is_zero(t):
     # tf.gradients fills the unused outputs of a multi-output op with zeros_like.
-    return t.op.type in ("ZerosLike", "Zeros")
-
-
-def _softmax_jvp(logits, grad):
-    """The softmax Jacobian (in the logits) applied to `grad`."""
-    p = SOFTMAX(logits)
-    return (grad - reduce_sum(grad * p, axis=-1, keepdims=True)) * p
+    return t.op.type == "ZerosLike"
 
 
 # --- softmax cross-entropy: one op giving the per-example loss and its backprop ---------------
@@ -39,7 +33,7 @@ def _xent_grad(op, grad_loss, grad_backprop):
     dlabels = loss_grad * -LOG_SOFTMAX(logits)
     # The backprop output, softmax(logits) - labels, only gets a gradient in second derivatives.
     if not _is_zero(grad_backprop):
-        dlogits = dlogits + _softmax_jvp(logits, grad_backprop)
+        dlogits = dlogits + softmax_backprop(SOFTMAX(logits), grad_backprop)
         dlabels = dlabels - grad_backprop
     return [dlogits, dlabels]
 
@@ -106,7 +100,7 @@ def _sparse_xent_grad(op, grad_loss, grad_backprop):
     logits = op.inputs[0]
     dlogits = expand_dims(grad_loss, -1) * op.outputs[1]
     if not _is_zero(grad_backprop):
-        dlogits = dlogits + _softmax_jvp(logits, grad_backprop)
+        dlogits = dlogits + softmax_backprop(SOFTMAX(logits), grad_backprop)
     return [dlogits, None]
 
 

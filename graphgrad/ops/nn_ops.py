@@ -114,13 +114,13 @@ def crelu(features, name=None, axis=-1):
 
 
 # --- softmax ----------------------------------------------------------------------------------
-def _softmax_grad(op, grad):
-    y = op.outputs[0]
-    return [(grad - reduce_sum(grad * y, axis=-1, keepdims=True)) * y]
+def softmax_backprop(y, grad):
+    """The Jacobian of softmax (along the last axis) at output `y`, applied to `grad`."""
+    return (grad - reduce_sum(grad * y, axis=-1, keepdims=True)) * y
 
 
 SOFTMAX = register_op("Softmax", shape=_same_shape, kernel=softmax_kernels.softmax,
-                      grad=_softmax_grad)
+                      grad=lambda op, grad: [softmax_backprop(op.outputs[0], grad)])
 
 
 def _rank_check(logits, fn):

@@ -23,10 +23,10 @@ def _convert_operand(value, like, name):
     return convert_to_tensor(value, preferred_dtype=like.dtype, name=name)
 
 
-def _binary(fn, op_name, key):
-    """`x <op> y` and the reflected `y <op> x` for the tensor x."""
+def _binary(fn, key):
+    """`x <op> y` and the reflected `y <op> x` for the tensor x, in an op named `key`."""
     def forward(self, other):
-        with name_scope(None, op_name, [self]) as scope:
+        with name_scope(None, key, [self]) as scope:
             try:
                 other = _convert_operand(other, self, "y")
             except TypeError:
@@ -37,7 +37,7 @@ def _binary(fn, op_name, key):
             return fn(self, other, name=scope)
 
     def reverse(self, other):
-        with name_scope(None, op_name, [self]) as scope:
+        with name_scope(None, key, [self]) as scope:
             return fn(_convert_operand(other, self, "x"), self, name=scope)
     return forward, reverse
 
@@ -57,10 +57,9 @@ def _compare(fn, op_type):
 
 # TF1 names operator-made ops in lower case ('add', 'mul'), unlike tf.add ('Add').
 BINARY = {
-    "add": (m.add, "add"), "sub": (m.subtract, "sub"), "mul": (m.multiply, "mul"),
-    "truediv": (m.truediv, "truediv"), "floordiv": (m.floordiv, "floordiv"),
-    "mod": (m.floormod, "mod"), "pow": (m.pow, "pow"), "matmul": (m.matmul, "matmul"),
-    "and": (m.logical_and, "and"), "or": (m.logical_or, "or"), "xor": (m.logical_xor, "xor"),
+    "add": m.add, "sub": m.subtract, "mul": m.multiply, "truediv": m.truediv,
+    "floordiv": m.floordiv, "mod": m.floormod, "pow": m.pow, "matmul": m.matmul,
+    "and": m.logical_and, "or": m.logical_or, "xor": m.logical_xor,
 }
 COMPARE = {"lt": (m.less, "Less"), "le": (m.less_equal, "LessEqual"),
            "gt": (m.greater, "Greater"), "ge": (m.greater_equal, "GreaterEqual")}
@@ -70,8 +69,8 @@ def overload(cls, as_tensor=convert_to_tensor):
     """Adds the TF operators to `cls`; `as_tensor(self)` gives the Tensor they act on."""
     # NumPy then defers `ndarray * x` to x.__rmul__ instead of looping over the array.
     cls.__array_priority__ = 100
-    for key, (fn, op_name) in BINARY.items():
-        forward, reverse = _binary(fn, op_name, key)
+    for key, fn in BINARY.items():
+        forward, reverse = _binary(fn, key)
         setattr(cls, f"__{key}__", _on_tensor(forward, as_tensor))
         setattr(cls, f"__r{key}__", _on_tensor(reverse, as_tensor))
     cls.__div__, cls.__rdiv__ = cls.__truediv__, cls.__rtruediv__

@@ -4,7 +4,7 @@ from ..graph import dtypes
 from ..graph.constant import convert_to_tensor, partial_shape_value
 from ..graph.registry import register_op
 from ..kernels import pool as kernels
-from .conv_ops import data_format_of, four, layout, out_size, padding_of, spatial
+from .conv_ops import data_format_of, four, kernel_attrs, layout, out_size, padding_of, spatial
 from .shape_ops import shape
 
 
@@ -13,10 +13,6 @@ def _pool_shape(x, ksize, strides, padding, data_format):
     k, s = spatial(ksize, data_format), spatial(strides, data_format)
     return layout(n, out_size(h, k[1], s[1], 1, padding), out_size(w, k[2], s[2], 1, padding), c,
                   data_format)
-
-
-def _attrs(op):
-    return {k: v for k, v in op.attrs.items() if not k.startswith("_")}
 
 
 def _pool_attrs(ksize, strides, padding, data_format):
@@ -28,7 +24,7 @@ def _pool_attrs(ksize, strides, padding, data_format):
 
 # --- max pooling: the gradient goes to the first maximum of each window, as in TF1 ----------
 def _max_pool_grad(op, grad):
-    return [MAX_POOL_GRAD(op.inputs[0], op.outputs[0], grad, **_attrs(op))]
+    return [MAX_POOL_GRAD(op.inputs[0], op.outputs[0], grad, **kernel_attrs(op))]
 
 
 MAX_POOL = register_op("MaxPool", shape=_pool_shape, kernel=kernels.max_pool,
@@ -36,10 +32,11 @@ MAX_POOL = register_op("MaxPool", shape=_pool_shape, kernel=kernels.max_pool,
 # Both are piecewise linear in the pooled input: their gradients w.r.t. it are zero.
 MAX_POOL_GRAD = register_op(
     "MaxPoolGrad", shape=lambda x, y, g, **attrs: x.shape, kernel=kernels.max_pool_grad,
-    grad=lambda op, grad: [None, None, MAX_POOL_GRAD_GRAD(*op.inputs[:2], grad, **_attrs(op))])
+    grad=lambda op, grad: [None, None,
+                           MAX_POOL_GRAD_GRAD(*op.inputs[:2], grad, **kernel_attrs(op))])
 MAX_POOL_GRAD_GRAD = register_op(
     "MaxPoolGradGrad", shape=lambda x, y, g, **attrs: y.shape, kernel=kernels.max_pool_grad_grad,
-    grad=lambda op, grad: [None, None, MAX_POOL_GRAD(*op.inputs[:2], grad, **_attrs(op))])
+    grad=lambda op, grad: [None, None, MAX_POOL_GRAD(*op.inputs[:2], grad, **kernel_attrs(op))])
 
 
 def max_pool(value, ksize, strides, padding, data_format="NHWC", name=None,
@@ -55,10 +52,10 @@ def max_pool(value, ksize, strides, padding, data_format="NHWC", name=None,
 AVG_POOL_GRAD = register_op(
     "AvgPoolGrad", shape=lambda s, g, **attrs: partial_shape_value(s).with_rank(4),
     kernel=kernels.avg_pool_grad, same_dtype=False, dtype=lambda inputs, attrs: inputs[1].dtype,
-    grad=lambda op, grad: [None, AVG_POOL(grad, **_attrs(op))])
+    grad=lambda op, grad: [None, AVG_POOL(grad, **kernel_attrs(op))])
 AVG_POOL = register_op(
     "AvgPool", shape=_pool_shape, kernel=kernels.avg_pool,
-    grad=lambda op, grad: [AVG_POOL_GRAD(shape(op.inputs[0]), grad, **_attrs(op))])
+    grad=lambda op, grad: [AVG_POOL_GRAD(shape(op.inputs[0]), grad, **kernel_attrs(op))])
 
 
 def avg_pool(value, ksize, strides, padding, data_format="NHWC", name=None,

@@ -10,7 +10,7 @@ import numpy as np
 from .. import errors
 from ..graph import dtypes as _dtypes
 from ..graph.constant import constant_value
-from ..graph.registry import NotDifferentiable, register_op
+from ..graph.registry import register_op
 from ..graph.shapes import TensorShape
 
 _LOCK = threading.Lock()
@@ -20,10 +20,9 @@ _STATES = weakref.WeakKeyDictionary()  # session state -> {queue key: _QueueStat
 class _QueueState:
     """One session's queue: its elements (lists of arrays) and the condition threads wait on."""
 
-    def __init__(self, queue, state):
+    def __init__(self, queue):
         self.items = deque() if queue._min_after_dequeue is None else []
         self.closed = False
-        self.cancelled = False
         self.cond = threading.Condition()
         self.queue = queue
         self.session = None  # a weakref to the Session, set by the queue runners using it
@@ -37,7 +36,7 @@ def _queue_state(state, queue):
         per_session = _STATES.setdefault(state, {})
         qs = per_session.get(queue._key)
         if qs is None:
-            qs = per_session[queue._key] = _QueueState(queue, state)
+            qs = per_session[queue._key] = _QueueState(queue)
         return qs
 
 
@@ -112,7 +111,6 @@ def _dequeue_kernel(xp, *n, mode, qs, op, **_):
 def _close_kernel(xp, cancel_pending_enqueues, qs, op):
     with qs.cond:
         qs.closed = True
-        qs.cancelled = cancel_pending_enqueues
         qs.cond.notify_all()
 
 
@@ -192,8 +190,6 @@ def limit_epochs(tensor, num_epochs=None, name=None):
     return LIMIT_EPOCHS(tensor, num_epochs=int(num_epochs), name=name or "limit_epochs")
 
 
-for _t in ("QueueEnqueueV2", "QueueEnqueueManyV2", "QueueCloseV2"):
-    NotDifferentiable(_t)
 from .queue_base import QueueBase, FIFOQueue, RandomShuffleQueue  # noqa: E402,F401,I001
 
 __all__ = ["QueueBase", "FIFOQueue", "RandomShuffleQueue"]

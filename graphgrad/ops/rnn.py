@@ -6,6 +6,7 @@ from ..graph.constant import convert_to_tensor
 from ..graph.tensor import Tensor
 from . import variable_scope as vs
 from .array_ops import concat, identity, stack, transpose, unstack, zeros
+from .cf_trace import flatten, pack_sequence_as
 from .logic_ops import cast, where
 from .manip_ops import reverse, reverse_sequence
 from .shape_ops import shape as shape_op
@@ -14,25 +15,6 @@ from .shape_ops import shape as shape_op
 # --- nested structures (tuples, lists, namedtuples such as LSTMStateTuple) ---------------------
 def _is_seq(x):
     return isinstance(x, (tuple, list))
-
-
-def flatten(structure):
-    """The leaves of a nest of tuples/lists, depth first."""
-    if not _is_seq(structure):
-        return [structure]
-    return [leaf for item in structure for leaf in flatten(item)]
-
-
-def pack_sequence_as(structure, flat):
-    """`flat` leaves arranged as `structure`."""
-    leaves = iter(flat)
-
-    def pack(s):
-        if not _is_seq(s):
-            return next(leaves)
-        items = [pack(x) for x in s]
-        return type(s)(*items) if hasattr(s, "_fields") else type(s)(items)
-    return pack(structure)
 
 
 def map_structure(fn, *structures):

@@ -15,7 +15,7 @@ def bind_store(op, state):
     return {"store": state.variables, "var": var_op.name, "where": var_op}
 
 
-def _read_kernel(xp, *, store, var, where, shape, dtype):
+def _read_kernel(xp, *, store, var, where, shape=None, dtype=None):
     try:
         return store[var]
     except KeyError:
@@ -52,7 +52,7 @@ def _assign_kernel(xp, value, *, store, var, where, validate_shape, use_locking=
 
 def _update_kernel(sign):
     def update(xp, value, *, store, var, where, use_locking=None):
-        current = _read_kernel(xp, store=store, var=var, where=where, shape=None, dtype=None)
+        current = _read_kernel(xp, store=store, var=var, where=where)
         _check_shape(where, var, current, value)
         store[var] = current + value if sign > 0 else current - value
         return store[var]

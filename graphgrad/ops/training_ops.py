@@ -32,7 +32,7 @@ def _apply_kernel(update, names, grad_index, update_inplace=None):
     store keys to the arrays this kernel allocated: those, and only those, are updated in place.
     """
     def kernel(xp, *values, store, refs, where, use_locking=False, owned=None, **attrs):
-        current = [_read_kernel(xp, store=store, var=key, where=op, shape=None, dtype=None)
+        current = [_read_kernel(xp, store=store, var=key, where=op)
                    for key, op in zip(refs, where)]
         _check_same_shape(where, names, current + [values[grad_index]])
         dtype = current[0].dtype

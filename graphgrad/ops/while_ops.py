@@ -215,11 +215,7 @@ def build_while(cond, body, loop_vars, shape_invariants, back_prop, name):
     _, _, cond_b = trace_fn(cond, check_cond)
     _, body_res, body_b = trace_fn(body, check_body)
     control = cf_trace.find_captures(cond_b) + cf_trace.find_captures(body_b)
-    caps = []
-    for branch in (cond_b, body_b):
-        for _, outer in branch.captures:
-            if not any(outer is c for c in caps):
-                caps.append(outer)
+    caps = cf_trace.outer_captures((cond_b, body_b))
     with graph.control_dependencies(control):
         make_op(WHILE, flat + caps, {"Tout": [t.dtype for t in flat], "output_shapes": shapes,
                                      "back_prop": bool(back_prop), "_cond": cond_b,

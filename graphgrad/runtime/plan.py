@@ -134,16 +134,16 @@ class Plan:
                             for s in fetch_slots]
         # Two fetches of one value (x and identity(x)) must still be two arrays.
         seen = set()
-        self._repeats = []
+        repeats = []
         for i, s in enumerate(self.fetch_slots):
             if s is not None and s in seen:
-                self._repeats.append(i)
+                repeats.append(i)
             seen.add(s)
+        self._repeats = frozenset(repeats)
         self.template = template
         self.steps = steps
         self._var_keys = _store_keys(self.steps)
         self._checked = tuple(i for i, s in enumerate(self.fetch_slots) if s is not None)
-        self._repeats = frozenset(self._repeats)
         self._fn, self._code = generate(steps, template, self.feed_slots, self.fetch_slots)
         self._errstate = np.errstate
 

@@ -88,13 +88,14 @@ def resolve(alias, slot):
 
 def _static_stand_in(op):
     """For a shape source whose input has a fully known static shape: an array of that shape
-    and dtype to run the kernel on at compile time (only its shape is read); else None."""
+    and dtype to run the kernel on at compile time (only its shape is read, so it is a
+    broadcast view of one element, however large the shape); else None."""
     if op.type not in SHAPE_SOURCES or len(op.inputs) != 1:
         return None
     t = op.inputs[0]
     if not t.shape.is_fully_defined() or t.dtype.np.kind not in "biufc":
         return None
-    return np.zeros(t.shape.as_tuple(), t.dtype.np)
+    return np.broadcast_to(np.zeros((), t.dtype.np), t.shape.as_tuple())
 
 
 def constant_folding(steps, template, protected):

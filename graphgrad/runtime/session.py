@@ -4,13 +4,12 @@ import warnings
 
 import numpy as np
 
-from .. import errors
 from ..graph import tensor as _tensor_module
 from ..graph.graph import get_default_graph, pop_innermost
-from ..graph.tensor import Tensor
 from . import rewrite as _rewrite
 from . import threads as _threads
 from .backend import get_array_module
+from .feeds import convert_feed, fast_converter, feed_key
 from .fetches import FetchStructure
 from .plan import Plan
 
@@ -33,6 +32,7 @@ class SessionState:
         # Variable buffers the optimizer kernels allocated themselves, so may update in place.
         self.owned = {}
         self._rngs = {}
+        self._subplans = {}
 
     def generator(self, op):
         """The op's random stream; seeded ops restart it in every new session, as TF does."""
@@ -49,10 +49,9 @@ class SessionState:
         """`run(feed arrays) -> fetched values` for a cached sub-plan: the cond branches and
         loop bodies that If/While kernels run (bound through their `bind`)."""
         key = (tuple(fetches), tuple(feeds))
-        subplans = self.__dict__.setdefault("_subplans", {})
-        if key not in subplans:
-            subplans[key] = Plan(self, get_array_module(), list(fetches), list(feeds)).run
-        return subplans[key]
+        if key not in self._subplans:
+            self._subplans[key] = Plan(self, get_array_module(), list(fetches), list(feeds)).run
+        return self._subplans[key]
 
 
 class _SessionStack(threading.local):
@@ -190,12 +189,7 @@ class Session:
         structure = FetchStructure(self._graph, fetches)
         feed_tensors, feed_arrays, _ = self._feeds(feed_dict)
         elements = tuple(structure.elements) + tuple(extra)
-        key = ("stepwise", elements, feed_tensors)
-        plan = self._plans.get(key)
-        if plan is None:
-            plan = Plan(self._state, self._xp, list(elements), list(feed_tensors),
-                        rewrites=_NO_REWRITES)
-            self._plans[key] = plan
+        plan = self._plan(elements, feed_tensors, stepwise=True)
         values = plan.run_stepwise(feed_arrays, run_step)
         n = len(structure.elements)
         return structure.build(list(values[:n])), list(values[n:])
@@ -225,21 +219,22 @@ class Session:
                               GraphGrowthWarning, stacklevel=3)
                 return
 
-    def _plan(self, elements, feed_tensors):
-        key = (elements, feed_tensors)
+    def _plan(self, elements, feed_tensors, stepwise=False):
+        """The cached plan for a signature; the debugger's (`stepwise`) has no rewrites."""
+        key = (elements, feed_tensors, stepwise)
         plan = self._plans.get(key)
         if plan is None:
             plan = Plan(self._state, self._xp, list(elements), list(feed_tensors),
-                        rewrites=self._rewrites)
+                        rewrites=_NO_REWRITES if stepwise else self._rewrites)
             self._plans[key] = plan
         return plan
 
     def _converter(self, tensor):
         """A feed check that costs one type, dtype and shape comparison once a value of that
-        shape has passed the full check (`_convert_feed`)."""
+        shape has passed the full check (`convert_feed`)."""
         conv = self._converters.get(tensor)
         if conv is None:
-            conv = _fast_converter(tensor)
+            conv = fast_converter(tensor)
             self._converters[tensor] = conv
         return conv
 
@@ -248,19 +243,19 @@ class Session:
             return (), [], []
         items = []
         for i, (key, value) in enumerate(feed_dict.items()):
-            tensor = _feed_key(self._graph, key)
-            items.append((tensor, _convert_feed(tensor, value, key), i))
+            tensor = feed_key(self._graph, key)
+            items.append((tensor, convert_feed(tensor, value), i))
         items.sort(key=lambda kv: (kv[0].op._id, kv[0].value_index))
         return tuple(t for t, _, _ in items), [a for _, a, _ in items], [i for _, _, i in items]
 
     def make_callable(self, fetches, feed_list=None, accept_options=False):
         """A function of the feed values (in `feed_list` order) that runs one compiled plan."""
         structure = FetchStructure(self._graph, fetches)
-        feeds = tuple(_feed_key(self._graph, k) for k in (feed_list or ()))
+        feeds = tuple(feed_key(self._graph, k) for k in (feed_list or ()))
         plan = Plan(self._state, self._xp, list(structure.elements), list(feeds),
                     rewrites=self._rewrites)
         build = _builder(structure)
-        converters = [_fast_converter(t) for t in feeds]
+        converters = [fast_converter(t) for t in feeds]
         run = plan.run
         session = self
 
@@ -343,62 +338,3 @@ def _first(values):
 def _rewrite_options(config):
     graph_options = getattr(config, "graph_options", None)
     return getattr(graph_options, "rewrite_options", None)
-
-
-def _fast_converter(tensor):
-    target = tensor.dtype.np
-    ok_shape = [None]
-
-    def convert(value):
-        if type(value) is np.ndarray and value.dtype == target and value.shape == ok_shape[0]:
-            return value
-        arr = _convert_feed(tensor, value, tensor)
-        ok_shape[0] = arr.shape
-        return arr
-    return convert
-
-
-def _feed_key(graph, key):
-    if hasattr(key, "_as_graph_element") and not isinstance(key, Tensor):
-        key = key._as_graph_element()
-    try:
-        element = graph.as_graph_element(key, allow_tensor=True, allow_operation=False)
-    except (KeyError, ValueError) as e:
-        raise TypeError(f"Cannot interpret feed_dict key as Tensor: {e}") from None
-    except TypeError:
-        raise TypeError(f"Cannot interpret feed_dict key as Tensor: {key!r} is a "
-                        f"{type(key).__name__}, not a Tensor or tensor name.") from None
-    return element
-
-
-def _convert_feed(tensor, value, key):
-    """The fed value as an array of the tensor's dtype; ValueError on a shape or dtype mismatch."""
-    if isinstance(value, Tensor) or hasattr(value, "_as_tensor"):
-        raise TypeError(
-            "The value of a feed cannot be a tf.Tensor object. Acceptable feed values include "
-            "Python scalars, strings, lists, numpy ndarrays. For reference, the tensor object "
-            f"was {value!r} which was passed to the feed with key {tensor!r}. Run it first "
-            "(sess.run) and feed the resulting array, or connect the tensors in the graph.")
-    target = tensor.dtype.np
-    if type(value) is np.ndarray and value.dtype == target:
-        arr = value
-    else:
-        arr = np.asarray(value)
-        if arr.dtype != target:
-            if arr.dtype.kind in "OUSVc" or (arr.dtype.kind == "f" and target.kind in "iub"
-                                             and not np.array_equal(arr, np.trunc(arr))):
-                raise ValueError(
-                    f"Cannot feed value of dtype {arr.dtype} for Tensor '{tensor.name}', which "
-                    f"has dtype {tensor.dtype.name} ({errors.describe_tensor(tensor)}).")
-            if arr.dtype.kind in "iu" and target.kind in "iu" and arr.size and (
-                    arr.min() < np.iinfo(target).min or arr.max() > np.iinfo(target).max):
-                raise TypeError(
-                    f"Type of feed value {value!r} is not compatible with Tensor type "
-                    f"{tensor.dtype.name} ('{tensor.name}'). Try explicitly setting the type of "
-                    "the feed tensor to a larger type (e.g. int64).")
-            arr = arr.astype(target)
-    if not tensor.shape.is_compatible_with(arr.shape):
-        raise ValueError(
-            f"Cannot feed value of shape {arr.shape} for Tensor '{tensor.name}', which has "
-            f"shape '{tensor.shape}' ({errors.describe_tensor(tensor)}).")
-    return arr

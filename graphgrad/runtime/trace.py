@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from ..errors import site
+
 DEVICE = "/job:localhost/replica:0/task:0/device:CPU:0"
 
 
@@ -75,7 +77,6 @@ def traced_run(plan, feed_arrays):
 
 
 def _node_stats(step, start_ns, dur_ns, result):
-    from ..errors import site
     op = step.op
     outs = [result] if len(step.outs) == 1 else list(result) if step.outs else []
     inputs = [t.name for t in op.inputs]

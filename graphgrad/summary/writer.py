@@ -8,14 +8,12 @@ import numpy as np
 
 from ..graph import dtypes
 from ..graph.graph import Graph
+from ..interop.graphdef import _NUMPY
 from .summary_ops import protos
 
 # TF's DataType enum values, as GraphDef attrs store them.
-_TYPE_ENUM = {
-    "float32": 1, "float64": 2, "int32": 3, "uint8": 4, "int16": 5, "int8": 6, "string": 7,
-    "complex64": 8, "int64": 9, "bool": 10, "uint16": 17, "complex128": 18, "float16": 19,
-    "uint32": 22, "uint64": 23,
-}
+_TYPE_ENUM = {name: enum for enum, name in _NUMPY.items()}
+_TYPE_ENUM["string"] = 7
 
 
 def _event_protos():

@@ -50,6 +50,14 @@ def atomic_write(path, data):
         os.close(dir_fd)
 
 
+def write_file(path, data, what):
+    """atomic_write, an OSError raised as TF's error class naming the file and `what`."""
+    try:
+        atomic_write(path, data)
+    except OSError as e:
+        raise os_error(e, path, what) from None
+
+
 def os_error(e, path, what):
     """An OSError as TF's error class, naming the file."""
     import errno

@@ -74,15 +74,9 @@ def export_meta_graph(filename=None, meta_info_def=None, graph_def=None, saver_d
     `filename` (atomically) when given. ValueError for graphs with py_func ops."""
     meta = meta_graph_dict(graph, collection_list, clear_devices, saver)
     if filename:
-        _write(filename, json.dumps(meta, indent=1 if as_text else None).encode(), "meta graph")
+        io.write_file(filename, json.dumps(meta, indent=1 if as_text else None).encode(),
+                      "write meta graph")
     return meta
-
-
-def _write(path, data, what):
-    try:
-        io.atomic_write(path, data)
-    except OSError as e:
-        raise io.os_error(e, path, f"write {what}") from None
 
 
 def read_meta_graph_file(filename):
@@ -147,7 +141,8 @@ def write_graph(graph_or_graph_def, logdir, name, as_text=True):
         os.makedirs(logdir, exist_ok=True)
     except OSError as e:
         raise io.os_error(e, logdir, "create directory") from None
-    _write(path, json.dumps(graph_dict, indent=1 if as_text else None).encode(), "graph")
+    io.write_file(path, json.dumps(graph_dict, indent=1 if as_text else None).encode(),
+                  "write graph")
     return path
 
 

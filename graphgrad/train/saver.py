@@ -111,19 +111,12 @@ class Saver:
                     None, var.op, f"Attempting to use uninitialized value {var.op.name}: "
                     f"cannot save variable {errors.describe_op(var.op)} before it is initialized.")
             values[name] = store[var.op.name]
-        self._write(save_path + io.SUFFIX, io.encode_tensors(values), "write checkpoint")
+        io.write_file(save_path + io.SUFFIX, io.encode_tensors(values), "write checkpoint")
         if write_meta_graph:
             self._write_meta(sess, f"{save_path}.{meta_graph_suffix}")
         if write_state:
             self._record(save_path, folder, latest_filename or "checkpoint")
         return save_path
-
-    @staticmethod
-    def _write(path, data, what):
-        try:
-            io.atomic_write(path, data)
-        except OSError as e:
-            raise io.os_error(e, path, what) from None
 
     def _write_meta(self, sess, path):
         from .checkpoint_meta import meta_graph_bytes
@@ -133,7 +126,7 @@ class Saver:
             # The checkpoint itself is fine without it: the model can be rebuilt in code.
             warnings.warn(f"Saver.save: no meta graph written to {path}: {e}", stacklevel=3)
             return
-        self._write(path, data, "write meta graph")
+        io.write_file(path, data, "write meta graph")
 
     def _record(self, prefix, folder, latest_filename):
         now = time.time()
@@ -148,7 +141,7 @@ class Saver:
             _relative(prefix, folder), [_relative(p, folder) for p, _ in self._last],
             [t for _, t in self._last])
         path = os.path.join(folder, latest_filename)
-        self._write(path, io.format_state(state).encode(), "write checkpoint state")
+        io.write_file(path, io.format_state(state).encode(), "write checkpoint state")
         # Deleted only once the state file no longer names them.
         for old, stamp in expired:
             if stamp >= self._next_keep_time:
@@ -263,8 +256,8 @@ def update_checkpoint_state(save_dir, model_checkpoint_path, all_model_checkpoin
     state = CheckpointState(_relative(model_checkpoint_path, save_dir),
                             [_relative(p, save_dir) for p in paths],
                             all_model_checkpoint_timestamps or (), last_preserved_timestamp or 0.0)
-    Saver._write(os.path.join(save_dir, latest_filename or "checkpoint"),
-                 io.format_state(state).encode(), "write checkpoint state")
+    io.write_file(os.path.join(save_dir, latest_filename or "checkpoint"),
+                  io.format_state(state).encode(), "write checkpoint state")
 
 
 def latest_checkpoint(checkpoint_dir, latest_filename=None):

@@ -4,7 +4,7 @@ of stddev sqrt(1.3 * factor / n))."""
 import math
 
 from ...graph import dtypes
-from ...ops import random_ops
+from ...ops import init_ops, random_ops
 
 
 def variance_scaling_initializer(factor=2.0, mode="FAN_IN", uniform=False, seed=None,
@@ -21,11 +21,7 @@ def variance_scaling_initializer(factor=2.0, mode="FAN_IN", uniform=False, seed=
         if not dtype.is_floating:
             raise TypeError("Cannot create initializer for non-floating point type.")
         shape = [int(d) for d in shape]
-        fan_in = float(shape[-2]) if len(shape) > 1 else float(shape[-1]) if shape else 1.0
-        fan_out = float(shape[-1]) if shape else 1.0
-        for dim in shape[:-2]:
-            fan_in *= float(dim)
-            fan_out *= float(dim)
+        fan_in, fan_out = init_ops._compute_fans(shape)
         n = {"FAN_IN": fan_in, "FAN_OUT": fan_out, "FAN_AVG": (fan_in + fan_out) / 2.0}[mode]
         if uniform:
             limit = math.sqrt(3.0 * factor / n)
