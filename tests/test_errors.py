@@ -149,3 +149,12 @@ def test_kernel_failure_keeps_numpy_frames_out_of_the_traceback():
     cause = info.value.__cause__
     assert isinstance(cause, ValueError) and "reshape" in str(cause)
     assert cause.__traceback__ is None
+
+
+def test_traced_runs_list_every_uninitialized_variable_too():
+    a = tf.Variable(1.0, name="alpha")
+    b = tf.Variable(2.0, name="beta")
+    options = tf.RunOptions(trace_level=tf.RunOptions.FULL_TRACE)
+    with tf.Session() as sess, pytest.raises(tf.errors.FailedPreconditionError) as info:
+        sess.run(a * b, options=options, run_metadata=tf.RunMetadata())
+    assert "All 2 uninitialized variables this run needs:" in str(info.value)

@@ -246,22 +246,29 @@ class Plan:
         values = dict(self.template)
         for s, a in zip(self.feed_slots, feed_arrays):
             values[s] = a
-        with self._errstate(all="ignore"):
-            for st in self.steps:
-                args = [values[i] if isinstance(i, int) else i[1]() for i in st.ins]
-                try:
-                    result = run_step(st, args)
-                except errors.OpError:
-                    raise
-                except Exception as e:
-                    raise _kernel_error(st.op, args, e) from e.with_traceback(None)
-                if len(st.outs) == 1:
-                    values[st.outs[0]] = result
-                elif st.outs:
-                    for o, r in zip(st.outs, result):
-                        values[o] = r
+        try:
+            with self._errstate(all="ignore"):
+                for st in self.steps:
+                    self._run_one(st, values, run_step)
+        except errors.FailedPreconditionError as e:
+            raise self._with_all_uninitialized(e) from None
         out = tuple(None if s is None else values[s] for s in self.fetch_slots)
         return self._hand_out(out, feed_arrays) if self._checked else out
+
+    @staticmethod
+    def _run_one(st, values, run_step):
+        args = [values[i] if isinstance(i, int) else i[1]() for i in st.ins]
+        try:
+            result = run_step(st, args)
+        except errors.OpError:
+            raise
+        except Exception as e:
+            raise _kernel_error(st.op, args, e) from e.with_traceback(None)
+        if len(st.outs) == 1:
+            values[st.outs[0]] = result
+        elif st.outs:
+            for o, r in zip(st.outs, result):
+                values[o] = r
 
     def _hand_out(self, values, feed_arrays):
         # TF hands back fresh arrays: a fetched variable buffer, fed array, cached constant or
