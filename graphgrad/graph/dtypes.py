@@ -92,6 +92,9 @@ class DType:
     def __repr__(self):
         return f"tf.{self.name}"
 
+    def __str__(self):  # as TF prints a dtype: print(t.dtype) -> <dtype: 'float32'>
+        return f"<dtype: '{self.name}'>"
+
     def __reduce__(self):
         return as_dtype, (self.name,)
 
@@ -116,9 +119,10 @@ _ALL = [float16, float32, float64, int8, int16, int32, int64, uint8, uint16, uin
 _BY_NAME = {d.name: d for d in _ALL}
 _BY_NAME.update(half=float16, float=float32, double=float64)
 _BY_NP = {d.np: d for d in _ALL}
-# Byte strings (summaries, messages) live in object arrays; as_dtype(object) stays an error.
+# Byte strings live in object arrays of bytes; as in TF, as_dtype(object) is tf.string.
 string = DType("string", np.object_)
 _BY_NAME["string"] = string
+_BY_NP[string.np] = string
 _PYTHON = {float: float32, int: int32, builtins.bool: bool}
 
 
