@@ -1,6 +1,8 @@
-"""export_meta_graph / import_meta_graph / write_graph / import_graph_def: graphs rebuilt by op type
-with the same names, attrs, shapes and collections; a trained model reloaded in a fresh process
-without the code that built it evaluates and trains further."""
+"""export_meta_graph / import_meta_graph / write_graph / import_graph_def: graphs written as
+TensorFlow MetaGraphDef / GraphDef protobufs and rebuilt by op type with the same names, attrs,
+shapes and collections; a trained model reloaded in a fresh process without the code that built
+it evaluates and trains further. (TF structure: test_tf_meta_graph_export.py; TF's own files:
+test_tf_meta_graph_import.py.)"""
 import json
 import os
 import textwrap
@@ -10,8 +12,15 @@ import pytest
 
 import graphgrad as tf
 from graphgrad.graph import serialize
+from graphgrad.interop import graphdef, metagraph, protos
 
 from .helpers import run_python
+
+
+def _through_bytes(meta, as_text=False):
+    """The MetaGraphDef as read back from the bytes of its file."""
+    from graphgrad.interop.graphdef_export import serialize_graph_def
+    return metagraph.parse_meta_graph(serialize_graph_def(meta, as_text))
 
 
 @pytest.mark.parametrize("value", [
@@ -64,7 +73,7 @@ def _small_graph():
 def test_import_rebuilds_every_op_with_its_name_type_inputs_control_inputs_and_shapes():
     _small_graph()
     original = tf.get_default_graph()
-    meta = tf.train.export_meta_graph()
+    meta = _through_bytes(tf.train.export_meta_graph(), as_text=True)
     with tf.Graph().as_default() as g:
         tf.train.import_meta_graph(meta)
         for old in original.get_operations():
@@ -144,15 +153,26 @@ def test_py_func_cannot_be_exported_and_saving_still_writes_the_checkpoint(tmp_p
     assert tf.train.list_variables(prefix) == [("v", [2])]
 
 
+def _set_record(node, **changes):
+    record = json.loads(node.attr["_graphgrad"].s)
+    record.update(changes)
+    node.attr["_graphgrad"].s = json.dumps(record).encode()
+
+
 def test_unknown_op_types_future_versions_and_foreign_files_are_refused(tmp_path):
     _small_graph()
     meta = tf.train.export_meta_graph()
-    meta["graph_def"]["node"][0]["op"] = "NoSuchOp"
+    node = next(n for n in meta.graph_def.node if n.name == "z")
+    _set_record(node, op="NoSuchOp")
     with tf.Graph().as_default(), pytest.raises(ValueError, match="op type 'NoSuchOp' is not reg"):
+        tf.train.import_meta_graph(meta)
+    del node.attr["_graphgrad"]  # now a plain TF node of a type graphgrad does not map
+    node.op = "NoSuchOp"
+    with tf.Graph().as_default(), pytest.raises(ValueError, match="'z' .*'NoSuchOp'.* no graph"):
         tf.train.import_meta_graph(meta)
     path = tmp_path / "model.meta"
     path.write_bytes(b"\x0a\x05proto")
-    with pytest.raises(ValueError, match="not a graphgrad meta graph"):
+    with pytest.raises(ValueError, match="Cannot read meta graph '.*model.meta'"):
         tf.train.import_meta_graph(str(path))
     path.write_text(json.dumps({"format": serialize.FORMAT, "version": 99}))
     with pytest.raises(ValueError, match="version 99"):
@@ -161,21 +181,41 @@ def test_unknown_op_types_future_versions_and_foreign_files_are_refused(tmp_path
         tf.train.import_meta_graph(str(tmp_path / "absent.meta"))
 
 
+def test_graphgrad_json_meta_graphs_of_earlier_versions_are_still_read(tmp_path):
+    from graphgrad.train.checkpoint_meta import meta_graph_dict
+    _small_graph()
+    path = tmp_path / "old.meta"
+    path.write_text(json.dumps(meta_graph_dict()))
+    with tf.Graph().as_default() as g:
+        saver = tf.train.import_meta_graph(str(path))
+        assert [v.op.name for v in tf.global_variables()] == ["layer/w"] and saver is not None
+        assert tf.get_collection("outputs")[0] is g.get_tensor_by_name("z:0")
+
+
 def test_uncodable_collections_are_skipped_with_a_warning():
     tf.Variable(1.0)
     tf.add_to_collection("objects", object())
     with pytest.warns(UserWarning, match="Collection 'objects'"):
         meta = tf.train.export_meta_graph()
-    assert "objects" not in meta["collection_def"] and "variables" in meta["collection_def"]
+    assert "objects" not in meta.collection_def and "variables" in meta.collection_def
 
 
-def test_write_graph_then_import_graph_def_with_input_map_and_return_elements(tmp_path):
+@pytest.mark.parametrize("as_text", [True, False])
+def test_write_graph_then_import_graph_def_with_input_map_and_return_elements(tmp_path, as_text):
     x = tf.placeholder(tf.float32, [None], name="x")
     tf.multiply(x, 3.0, name="out")
-    path = tf.train.write_graph(tf.get_default_graph(), str(tmp_path / "logs"), "g.json")
-    assert path == str(tmp_path / "logs" / "g.json")
-    with open(path) as f:
-        graph_def = json.load(f)
+    path = tf.train.write_graph(tf.get_default_graph(), str(tmp_path / "logs"), "g.pb", as_text)
+    assert path == str(tmp_path / "logs" / "g.pb")
+    with open(path, "rb") as f:
+        data = f.read()
+    graph_def = protos.GraphDef()
+    if as_text:
+        from google.protobuf import text_format
+        text_format.Parse(data.decode(), graph_def)
+    else:
+        graph_def.ParseFromString(data)
+    assert [(n.name, n.op) for n in graph_def.node if n.name in ("x", "out")] == [
+        ("x", "Placeholder"), ("out", "Mul")]
     tf.reset_default_graph()
     feed = tf.constant([1.0, 2.0])
     (out,) = tf.import_graph_def(graph_def, input_map={"x": feed}, return_elements=["out:0"])
@@ -188,9 +228,12 @@ def test_write_graph_accepts_a_sessions_graph_def(tmp_path):
     tf.add(tf.constant(1), tf.constant(2), name="sum")
     with tf.Session() as sess:
         path = tf.train.write_graph(sess.graph_def, str(tmp_path), "g.txt", as_text=True)
-    with open(path) as f:
-        nodes = json.load(f)["node"]
-    assert [n["op"] for n in nodes] == ["Const", "Const", "Add"] and nodes[2]["name"] == "sum"
+    nodes = graphdef.read_graph_def(path).node
+    assert [n.op for n in nodes] == ["Const", "Const", "Add"] and nodes[2].name == "sum"
+    with tf.Graph().as_default():
+        (total,) = tf.import_graph_def(graphdef.read_graph_def(path), return_elements=["sum:0"])
+        with tf.Session() as sess:
+            assert sess.run(total) == 3
 
 
 _SEED_MODEL = """
@@ -269,7 +312,7 @@ def test_every_op_row_and_its_gradients_survive_export_and_import_bit_for_bit(ca
         if case.order > 0 and floats:
             loss = tf.reduce_sum(tf.cast(out, tf.float64), name="loss")
             fetches += [g.name for g in tf.gradients(loss, floats) if g is not None]
-    meta = json.loads(json.dumps(tf.train.export_meta_graph(graph=original)))
+    meta = _through_bytes(tf.train.export_meta_graph(graph=original))
     copy = tf.Graph()
     with copy.as_default():
         tf.train.import_meta_graph(meta)
@@ -282,3 +325,4 @@ def test_every_op_row_and_its_gradients_survive_export_and_import_bit_for_bit(ca
     for a, b in zip(expected, got):
         assert np.asarray(a).dtype == np.asarray(b).dtype
         assert np.asarray(a).tobytes() == np.asarray(b).tobytes()
+

@@ -11,8 +11,11 @@ it trains a few steps on seeded random data and writes to OUT_DIR/<model>/:
   x_batch.npy, y_batch.npy    a training batch; y_after.npy: the output on x_eval after
                               RESUME_STEPS more steps on that batch from the checkpoint
   frozen.pb, frozen.pbtxt     the inference graph with variables frozen (tf.train.write_graph)
-  model.ckpt-N.meta           TF's MetaGraphDef (kept for MetaGraphDef import; not read yet)
-Made with tensorflow-cpu 2.21 (tf.compat.v1, graph mode).
+  model.ckpt-N.meta           TF's MetaGraphDef (binary), as Saver.save writes it
+  model.meta.pbtxt            the same meta graph in text format (TF's export_meta_graph with
+                              as_text=True, after import_meta_graph of model.ckpt-N.meta)
+Made with tensorflow-cpu 2.21 (tf.compat.v1, graph mode). `--text-meta-only` writes just the
+text meta graphs from the committed binary ones, leaving the other files as they are.
 """
 import os
 import sys
@@ -85,17 +88,31 @@ def make(name, build, out_dir):
         np.save(os.path.join(folder, fname + ".npy"), array)
     tf.train.write_graph(frozen, folder, "frozen.pb", as_text=False)
     tf.train.write_graph(frozen, folder, "frozen.pbtxt", as_text=True)
+    write_text_meta(folder)
     # The state file with a relative path, so the folder can move (TF writes absolute paths).
     with open(os.path.join(folder, "checkpoint"), "w") as f:
         prefix = f"model.ckpt-{TRAIN_STEPS}"
         f.write(f'model_checkpoint_path: "{prefix}"\nall_model_checkpoint_paths: "{prefix}"\n')
 
 
+def write_text_meta(folder):
+    """model.meta.pbtxt: TF's own text-format export of the binary meta graph in `folder`."""
+    with tf.Graph().as_default():
+        saver = tf.train.import_meta_graph(
+            os.path.join(folder, f"model.ckpt-{TRAIN_STEPS}.meta"))
+        tf.train.export_meta_graph(os.path.join(folder, "model.meta.pbtxt"), as_text=True,
+                                   saver_def=saver.saver_def)
+
+
 def main():
-    out_dir = sys.argv[1] if len(sys.argv) > 1 else os.path.join(
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    out_dir = args[0] if args else os.path.join(
         os.path.dirname(__file__), "..", "tests", "fixtures", "tf")
-    make("softmax", softmax_model, out_dir)
-    make("cnn", cnn_model, out_dir)
+    for name, build in (("softmax", softmax_model), ("cnn", cnn_model)):
+        if "--text-meta-only" in sys.argv:
+            write_text_meta(os.path.join(out_dir, name))
+        else:
+            make(name, build, out_dir)
 
 
 if __name__ == "__main__":

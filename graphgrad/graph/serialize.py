@@ -138,6 +138,10 @@ def _node(op):
                        for t in op.outputs]}
 
 
+node_dict = _node  # one op as a node dict (the interop writers reuse it)
+topological = _topological
+
+
 def graph_to_dict(graph=None):
     """The graph's nodes, in an order that can be rebuilt, and its seed."""
     graph = graph or get_default_graph()

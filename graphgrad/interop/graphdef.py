@@ -1,8 +1,10 @@
 """TensorFlow GraphDefs (binary `.pb` or text `.pbtxt`, as `tf.train.write_graph` writes them)
 turned into graphgrad's graph dict, which graph/serialize.py rebuilds through the registry.
-TF ops that take an axis or permutation as a constant input get it as an attr here.
-Needs the `protobuf` package.
+TF nodes go through graphdef_ops.convert_node; nodes graphgrad wrote come back from the record
+in their `_graphgrad` attr. Needs the `protobuf` package.
 """
+import json
+
 import numpy as np
 
 from ..graph import dtypes as _dtypes
@@ -27,9 +29,8 @@ def _protos():
     return protos
 
 
-def parse_graph_def(data):
-    """A GraphDef message from the bytes of a binary or text GraphDef file."""
-    protos = _protos()
+def parse_message(data, cls, what="GraphDef"):
+    """A `cls` message (GraphDef, MetaGraphDef) from the bytes of a binary or text file."""
     from google.protobuf import message, text_format
     try:
         text = data.decode("utf-8")
@@ -37,15 +38,20 @@ def parse_graph_def(data):
         text = None
     if text is not None:
         try:
-            return text_format.Parse(text, protos.GraphDef(), allow_unknown_field=True)
+            return text_format.Parse(text, cls(), allow_unknown_field=True)
         except text_format.ParseError:
             pass
-    graph_def = protos.GraphDef()
+    proto = cls()
     try:
-        graph_def.ParseFromString(data)
+        proto.ParseFromString(data)
     except message.DecodeError as e:
-        raise ValueError(f"not a GraphDef (neither text nor binary protobuf): {e}") from None
-    return graph_def
+        raise ValueError(f"not a {what} (neither text nor binary protobuf): {e}") from None
+    return proto
+
+
+def parse_graph_def(data):
+    """A GraphDef message from the bytes of a binary or text GraphDef file."""
+    return parse_message(data, _protos().GraphDef)
 
 
 def read_graph_def(path):
@@ -57,6 +63,8 @@ def read_graph_def(path):
 def tf_dtype(enum):
     """graphgrad's DType for TF's DataType enum value (reference types as their base)."""
     base = enum - 100 if enum > 100 else enum
+    if base == 7:
+        return _dtypes.string
     if base not in _NUMPY:
         raise ValueError(f"TensorFlow dtype enum {enum} is not supported by graphgrad")
     return _dtypes.as_dtype(_NUMPY[base])
@@ -64,6 +72,8 @@ def tf_dtype(enum):
 
 def tensor_to_array(tensor):
     """The ndarray of a TensorProto (tensor_content, or typed values with the last repeated)."""
+    if tensor.dtype == 7:  # tf.string: an object array of bytes
+        return _strings(tensor)
     dtype = np.dtype(_NUMPY[tensor.dtype]) if tensor.dtype in _NUMPY else None
     if dtype is None:
         raise ValueError(f"constant tensors of TensorFlow dtype enum {tensor.dtype} are not "
@@ -86,6 +96,16 @@ def tensor_to_array(tensor):
     if flat.size:
         out[:flat.size] = flat
         out[flat.size:] = flat[-1]  # TF repeats the last value to fill the tensor
+    return out.reshape(shape)
+
+
+def _strings(tensor):
+    shape = [d.size for d in tensor.tensor_shape.dim]
+    values = list(tensor.string_val)
+    size = int(np.prod(shape, dtype=np.int64))
+    values += values[-1:] * (size - len(values))  # TF repeats the last value to fill
+    out = np.empty(size, dtype=object)
+    out[:] = values[:size]
     return out.reshape(shape)
 
 
@@ -124,6 +144,8 @@ def _scalar_attr(kind, x):
 
 from .graphdef_ops import convert_node  # noqa: E402
 
+RECORD = "_graphgrad"  # the attr holding graphgrad's own record of a node (graphdef_export.py)
+
 
 def _topological(nodes):
     """The nodes with every node after its inputs (TF does not promise an order)."""
@@ -148,15 +170,40 @@ def _topological(nodes):
     return order
 
 
-def to_graph_dict(graph_def):
-    """graphgrad's graph dict (serialize.import_graph_dict) for a TF GraphDef message; ValueError
-    naming the node for op types or attrs graphgrad does not map."""
-    nodes = _topological(list(graph_def.node))
+def _recorded_node(node):
+    """graphgrad's node dict from the `_graphgrad` record graphgrad writes on each node (None
+    for helper nodes that only TF needs); the Const value comes from TF's tensor."""
+    try:
+        record = json.loads(node.attr[RECORD].s.decode("utf-8"))
+    except ValueError as e:
+        raise ValueError(f"node '{node.name}' has an unreadable graphgrad record: {e}") from None
+    if record.get("helper"):
+        return None
+    record = dict(record, name=node.name, device=node.device)
+    if record["op"] == "Const" and "value" not in record["attr"]:
+        value = tensor_to_array(node.attr["value"].tensor)
+        value.flags.writeable = False
+        record["attr"] = dict(record["attr"], value=value)
+    return record
+
+
+def to_graph_dict(graph_def, skip=()):
+    """graphgrad's graph dict (serialize.import_graph_dict) for a TF GraphDef message, without
+    the nodes named in `skip`; ValueError naming the node for op types or attrs graphgrad does
+    not map. Nodes graphgrad wrote come back from their records, losslessly."""
+    nodes = [n for n in _topological(list(graph_def.node)) if n.name not in skip]
     by_name = {n.name: n for n in nodes}
     out = []
     for node in nodes:
+        if RECORD in node.attr:
+            record = _recorded_node(node)
+            if record is not None:
+                out.append(record)
+            continue
         attrs = {k: attr_value(v) for k, v in node.attr.items()}
         op_type, inputs, gg_attrs = convert_node(node, attrs, by_name)
+        if op_type in ("OnesLike", "ZerosLike") and "dtype" not in gg_attrs:
+            gg_attrs = dict(gg_attrs, dtype=attrs["T"])  # graphgrad's take their dtype as attr
         out.append({"name": node.name, "op": op_type, "input": inputs, "device": node.device,
                     "attr": {k: serialize.encode_value(v) for k, v in gg_attrs.items()}})
     return {"node": out}

@@ -1,6 +1,7 @@
-"""TensorFlow's GraphDef protobuf messages (GraphDef, NodeDef, AttrValue, TensorProto, ...), built
-at run time from descriptors in a private pool: field names and numbers follow TF's .proto files,
-so binary and text files written by TensorFlow parse. Needs the `protobuf` package; no protoc.
+"""TensorFlow's GraphDef and MetaGraphDef protobuf messages (GraphDef, NodeDef, AttrValue,
+TensorProto, MetaGraphDef, CollectionDef, SaverDef, VariableDef, ...), built at run time from
+descriptors in a private pool: field names and numbers follow TF's .proto files, so binary and
+text files written by TensorFlow parse. Needs the `protobuf` package; no protoc.
 """
 from google.protobuf import descriptor_pb2, descriptor_pool
 
@@ -66,9 +67,49 @@ _MESSAGES = {
     "FunctionDefLibrary": [],
     "GraphDef": [("node", 1, "NodeDef", True), ("versions", 4, "VersionDef", False),
                  ("version", 3, "int32", False), ("library", 2, "FunctionDefLibrary", False)],
+    # meta_graph.proto, saver.proto, variable.proto. Op lists, signatures, assets, Any payloads
+    # and object graphs are kept as unknown fields: graphgrad reads the graph, the collections,
+    # the variables and the saver.
+    "OpList": [],
+    "AnyList": [],
+    # google.protobuf.Any, by its fields (graphgrad keeps its graph seed in any_info).
+    "Any": [("type_url", 1, "string", False), ("value", 2, "bytes", False)],
+    "MetaGraphDef.MetaInfoDef": [
+        ("meta_graph_version", 1, "string", False), ("stripped_op_list", 2, "OpList", False),
+        ("any_info", 3, "Any", False),
+        ("tags", 4, "string", True), ("tensorflow_version", 5, "string", False),
+        ("tensorflow_git_version", 6, "string", False),
+        ("stripped_default_attrs", 7, "bool", False)],
+    "MetaGraphDef": [("meta_info_def", 1, "MetaGraphDef.MetaInfoDef", False),
+                     ("graph_def", 2, "GraphDef", False), ("saver_def", 3, "SaverDef", False),
+                     ("collection_def", 4, "MetaGraphDef.CollectionDefEntry", True)],
+    "CollectionDef.NodeList": [("value", 1, "string", True)],
+    "CollectionDef.BytesList": [("value", 1, "bytes", True)],
+    "CollectionDef.Int64List": [("value", 1, "int64", True)],
+    "CollectionDef.FloatList": [("value", 1, "float", True)],
+    "CollectionDef": [("node_list", 1, "CollectionDef.NodeList", False),
+                      ("bytes_list", 2, "CollectionDef.BytesList", False),
+                      ("int64_list", 3, "CollectionDef.Int64List", False),
+                      ("float_list", 4, "CollectionDef.FloatList", False),
+                      ("any_list", 5, "AnyList", False)],
+    "SaverDef": [("filename_tensor_name", 1, "string", False),
+                 ("save_tensor_name", 2, "string", False),
+                 ("restore_op_name", 3, "string", False), ("max_to_keep", 4, "int32", False),
+                 ("sharded", 5, "bool", False),
+                 ("keep_checkpoint_every_n_hours", 6, "float", False),
+                 ("version", 7, "enum:SaverDef.CheckpointFormatVersion", False)],
+    "VariableDef": [("variable_name", 1, "string", False),
+                    ("initial_value_name", 6, "string", False),
+                    ("initializer_name", 2, "string", False),
+                    ("snapshot_name", 3, "string", False), ("is_resource", 5, "bool", False),
+                    ("trainable", 7, "bool", False)],
 }
-_ONEOF = {"AttrValue": "value"}
+_ONEOF = {"AttrValue": "value", "CollectionDef": "kind"}
 _MAPS = ("NodeDef", "NameAttrList")  # each has map<string, AttrValue> attr
+# Other map fields: (message, entry name, value type); keys are strings.
+_OTHER_MAPS = [("MetaGraphDef", "CollectionDefEntry", "CollectionDef")]
+# Nested enums: message -> (enum name, {value name: number}).
+_ENUMS = {"SaverDef": ("CheckpointFormatVersion", {"LEGACY": 0, "V1": 1, "V2": 2})}
 
 
 def _field(name, number, type_name, repeated):
@@ -77,6 +118,8 @@ def _field(name, number, type_name, repeated):
         f.type = _SCALARS[type_name]
     elif type_name == "DataType":
         f.type, f.type_name = _F.TYPE_ENUM, ".tensorflow.DataType"
+    elif type_name.startswith("enum:"):
+        f.type, f.type_name = _F.TYPE_ENUM, ".tensorflow." + type_name[5:]
     else:
         f.type, f.type_name = _F.TYPE_MESSAGE, ".tensorflow." + type_name
     return f
@@ -103,6 +146,15 @@ def _build_file():
         entry.field.add().CopyFrom(_field("key", 1, "string", False))
         entry.field.add().CopyFrom(_field("value", 2, "AttrValue", False))
         entry.options.map_entry = True
+    for outer, name, value_type in _OTHER_MAPS:
+        entry = top[outer].nested_type.add(name=name)
+        entry.field.add().CopyFrom(_field("key", 1, "string", False))
+        entry.field.add().CopyFrom(_field("value", 2, value_type, False))
+        entry.options.map_entry = True
+    for outer, (name, values) in _ENUMS.items():
+        enum = top[outer].enum_type.add(name=name)
+        for value_name, number in values.items():
+            enum.value.add(name=value_name, number=number)
     return fd
 
 
@@ -120,3 +172,7 @@ NodeDef = message_class("NodeDef")
 AttrValue = message_class("AttrValue")
 TensorProto = message_class("TensorProto")
 TensorShapeProto = message_class("TensorShapeProto")
+MetaGraphDef = message_class("MetaGraphDef")
+CollectionDef = message_class("CollectionDef")
+SaverDef = message_class("SaverDef")
+VariableDef = message_class("VariableDef")

@@ -24,6 +24,7 @@ from .math_ops import (
     square,
     zeros_like_,
 )
+from .reduction_dynamic_ops import DYNAMIC_REDUCTIONS
 from .shape_ops import broadcast_to, reduced_shape, reshape, shape, size
 
 
@@ -145,20 +146,37 @@ def _lookup(new_name, new, old_name, old):
 def _reduce_args(axis, keepdims, reduction_indices, keep_dims):
     axis = _lookup("axis", axis, "reduction_indices", reduction_indices)
     keepdims = _lookup("keepdims", keepdims, "keep_dims", keep_dims)
-    return _static_axis(axis), bool(keepdims)
+    return axis, bool(keepdims)
+
+
+def _computed_axis(axis):
+    """`axis` as an int tensor when its value is computed in the graph, else None."""
+    items = axis if isinstance(axis, (list, tuple)) else [axis]
+    for a in items:
+        if (isinstance(a, Tensor) or hasattr(a, "_as_tensor")) and constant_value(a) is None:
+            return convert_to_tensor(axis, preferred_dtype=dtypes.int32)
+    return None
+
+
+def _reduce(opdef, x, axis, keepdims, name=None):
+    """The static reduction `opdef` of `x`, or, when the axis value arrives at run time, the op
+    that takes it as an input (named as TF names the reduction)."""
+    computed = _computed_axis(axis)
+    if computed is not None:
+        return DYNAMIC_REDUCTIONS[opdef.type](x, computed, keepdims=keepdims,
+                                              name=name or opdef.type)
+    return opdef(x, axis=_norm_axis(x, _static_axis(axis)), keepdims=keepdims, name=name)
 
 
 def _reducer(opdef, fn_name, what):
     def reduce(input_tensor, axis=None, keepdims=None, name=None, reduction_indices=None,
                keep_dims=None):
         axis, keepdims = _reduce_args(axis, keepdims, reduction_indices, keep_dims)
-        x = convert_to_tensor(input_tensor)
-        return opdef(x, axis=_norm_axis(x, axis), keepdims=keepdims, name=name)
+        return _reduce(opdef, convert_to_tensor(input_tensor), axis, keepdims, name)
     reduce.__name__ = reduce.__qualname__ = fn_name
     reduce.__doc__ = (f"The {what} of `input_tensor` over `axis` (alias `reduction_indices`; "
-                      f"None: all dims), keeping size-1 dims if `keepdims` (alias `keep_dims`) "
-                      f"(TF1 `tf.{fn_name}`).\n\n    Differs from TF: `axis` must be known when "
-                      f"the graph is built (a constant tensor will do).")
+                      f"None: all dims; a tensor computed in the graph will do), keeping size-1 "
+                      f"dims if `keepdims` (alias `keep_dims`) (TF1 `tf.{fn_name}`).")
     return reduce
 
 
@@ -180,11 +198,10 @@ def reduce_logsumexp(input_tensor, axis=None, keepdims=None, name=None, reductio
     from .array_ops import stop_gradient
     with name_scope(name, "ReduceLogSumExp", [input_tensor]) as scope:
         x = convert_to_tensor(input_tensor)
-        axis = _norm_axis(x, axis)
-        raw_max = REDUCE_MAX(x, axis=axis, keepdims=True)
+        raw_max = _reduce(REDUCE_MAX, x, axis, True)
         # An infinite max (all -inf, or empty) would give inf - inf: shift by 0 instead.
         shift = stop_gradient(where(is_finite(raw_max), raw_max, zeros_like_(raw_max)))
-        total = REDUCE_SUM(exp(x - shift), axis=axis, keepdims=keepdims)
+        total = _reduce(REDUCE_SUM, exp(x - shift), axis, keepdims)
         if not keepdims:
             shift = reshape(shift, shape(total))
         return add(log(total), shift, name=scope)
@@ -200,7 +217,7 @@ def count_nonzero(input_tensor=None, axis=None, keepdims=None, dtype=dtypes.int6
         x = convert_to_tensor(input_tensor, name="input_tensor")
         zero = convert_to_tensor(np.zeros((), dtype=x.dtype.np))
         nonzero = cast(not_equal(x, zero), dtypes.int64)
-        counts = REDUCE_SUM(nonzero, axis=_norm_axis(x, axis), keepdims=keepdims)
+        counts = _reduce(REDUCE_SUM, nonzero, axis, keepdims)
         return cast(counts, dtype)
 
 

@@ -1,8 +1,10 @@
-"""Meta graphs: `export_meta_graph`, `import_meta_graph`, `write_graph`, and the codec that carries
-Variables through collections. The node and attr encoding lives in graph/serialize.py.
+"""Meta graphs: `export_meta_graph`, `import_meta_graph`, `write_graph`, `import_graph_def`, and
+the codec that carries Variables through collections. Files are TensorFlow's MetaGraphDef and
+GraphDef protobufs (interop/metagraph.py, interop/graphdef_export.py); graphgrad's earlier
+versioned-JSON meta graphs are still read.
 
-Differs from TF: files are versioned JSON (graphgrad.MetaGraph), not MetaGraphDef protobufs;
-`as_text` only changes the indentation.
+Differs from TF: writing needs the `protobuf` package; without it `.meta` files are written as
+graphgrad's JSON meta graph (with a warning), which TensorFlow cannot read.
 """
 import json
 import os
@@ -31,7 +33,9 @@ def _variable_from_json(d, ops, import_scope):
     var._variable = ops[d["variable"]].outputs[0]
     var._initializer_op = ops[d["initializer"]]
     var._snapshot = tensor(d["snapshot"])
-    var._initial_value = tensor(d["initial_value"])
+    # TF files before 1.3 name no initial value: the initializer's Assign holds it.
+    var._initial_value = tensor(d["initial_value"]) if d["initial_value"] \
+        else var._initializer_op.inputs[1]
     return var
 
 
@@ -39,6 +43,8 @@ serialize.register_collection_codec(Variable, "variable", _variable_to_json, _va
 
 
 def meta_graph_dict(graph=None, collection_list=None, clear_devices=False, saver=None):
+    """graphgrad's JSON meta graph (the format before TF's protobufs, still read and written
+    where protobuf is missing)."""
     graph = graph or get_default_graph()
     graph_dict = serialize.graph_to_dict(graph)
     if clear_devices:
@@ -60,38 +66,76 @@ def meta_graph_dict(graph=None, collection_list=None, clear_devices=False, saver
             "saver_def": None if saver is None else {"variables": saver._saved_names()}}
 
 
+def _metagraph_module():
+    try:
+        from ..interop import metagraph
+    except ImportError:
+        return None
+    return metagraph
+
+
+def _meta_graph(graph, collection_list, clear_devices, saver):
+    """A MetaGraphDef, or graphgrad's JSON meta graph dict where protobuf is missing."""
+    metagraph = _metagraph_module()
+    if metagraph is None:
+        warnings.warn("The protobuf package is not installed: the meta graph is written as "
+                      "graphgrad's JSON, which TensorFlow cannot read (pip install protobuf).",
+                      stacklevel=4)
+        return meta_graph_dict(graph, collection_list, clear_devices, saver)
+    return metagraph.meta_graph_def(graph or get_default_graph(), collection_list,
+                                    clear_devices, saver)
+
+
+def _file_bytes(meta, as_text):
+    if isinstance(meta, dict):
+        return json.dumps(meta, indent=1 if as_text else None).encode()
+    from ..interop.graphdef_export import serialize_graph_def
+    return serialize_graph_def(meta, as_text)
+
+
 def meta_graph_bytes(graph=None, saver=None, as_text=False, collection_list=None,
                      clear_devices=False):
-    meta = meta_graph_dict(graph, collection_list, clear_devices, saver)
-    return json.dumps(meta, indent=1 if as_text else None, sort_keys=False).encode()
+    """The bytes of a `.meta` file (binary MetaGraphDef unless `as_text`)."""
+    return _file_bytes(_meta_graph(graph, collection_list, clear_devices, saver), as_text)
 
 
 def export_meta_graph(filename=None, meta_info_def=None, graph_def=None, saver_def=None,
                       collection_list=None, as_text=False, graph=None, export_scope=None,
                       clear_devices=False, clear_extraneous_savers=False,
                       strip_default_attrs=False, saver=None, **kwargs):
-    """The graph, its collections and variable list as a meta graph dict; also written to
-    `filename` (atomically) when given. ValueError for graphs with py_func ops."""
-    meta = meta_graph_dict(graph, collection_list, clear_devices, saver)
+    """The graph, its collections and (with `saver`) the saver's checkpoint naming as a
+    MetaGraphDef; also written to `filename` (atomically, binary unless `as_text`) when given.
+    ValueError for graphs with py_func ops."""
+    meta = _meta_graph(graph, collection_list, clear_devices, saver)
     if filename:
-        io.write_file(filename, json.dumps(meta, indent=1 if as_text else None).encode(),
-                      "write meta graph")
+        io.write_file(filename, _file_bytes(meta, as_text), "write meta graph")
     return meta
 
 
+def _is_json(data):
+    return data.lstrip()[:1] == b"{"
+
+
 def read_meta_graph_file(filename):
+    """The MetaGraphDef (binary or text) or graphgrad JSON meta graph dict in `filename`."""
     if not os.path.exists(filename):
         raise OSError(f"File {filename} does not exist.")
     with open(filename, "rb") as f:
         data = f.read()
+    if not _is_json(data):
+        metagraph = _metagraph_module()
+        if metagraph is None:
+            raise ImportError(f"Reading the TensorFlow meta graph '{filename}' needs the "
+                              "protobuf package: pip install protobuf")
+        return metagraph.parse_meta_graph(data, filename)
     try:
         meta = json.loads(data.decode("utf-8"))
     except (UnicodeDecodeError, ValueError):
         meta = None
     if not isinstance(meta, dict) or meta.get("format") != serialize.FORMAT:
-        raise ValueError(f"'{filename}' is not a graphgrad meta graph (JSON with format "
-                         f"'{serialize.FORMAT}'); TensorFlow's protobuf MetaGraphDefs cannot be "
-                         "read yet.")
+        raise ValueError(f"Cannot read meta graph '{filename}': it is JSON but not a graphgrad "
+                         f"meta graph (format '{serialize.FORMAT}'); the file is truncated or "
+                         "corrupted.")
     if meta.get("version", 0) > serialize.VERSION:
         raise ValueError(f"'{filename}' has meta graph version {meta['version']}; this graphgrad "
                          f"reads up to version {serialize.VERSION}. Upgrade graphgrad.")
@@ -100,12 +144,23 @@ def read_meta_graph_file(filename):
 
 def import_meta_graph(meta_graph_or_file, clear_devices=False, import_scope=None,
                       input_map=None, **kwargs):
-    """Rebuilds an exported graph and its collections in the default graph; returns a Saver over
-    its variables (None if it has none), so `saver.restore(sess, prefix)` loads their values."""
+    """Rebuilds an exported graph (a `.meta` file written by TensorFlow or graphgrad, a
+    MetaGraphDef, or a graphgrad JSON meta graph dict) and its collections in the default graph;
+    returns a Saver over its variables (None if it has none), so `saver.restore(sess, prefix)`
+    loads their values, from TF checkpoints too.
+
+    Differs from TF: TF's save/restore subgraph is not imported (graphgrad's Saver works outside
+    the graph); the returned Saver uses the checkpoint keys it named.
+    """
     from .saver import Saver
-    meta = meta_graph_or_file if isinstance(meta_graph_or_file, dict) \
-        else read_meta_graph_file(meta_graph_or_file)
+    meta = meta_graph_or_file
+    if isinstance(meta, str):
+        meta = read_meta_graph_file(meta)
     graph = get_default_graph()
+    if not isinstance(meta, dict):
+        from ..interop.metagraph import import_meta_graph_def
+        var_list = import_meta_graph_def(meta, graph, import_scope, input_map, clear_devices)
+        return Saver(var_list) if var_list else None
     ops = serialize.import_graph_dict(meta["graph_def"], graph, import_scope, input_map)
     if clear_devices:
         for op in ops.values():
@@ -123,37 +178,56 @@ def import_meta_graph(meta_graph_or_file, clear_devices=False, import_scope=None
     return Saver(var_list) if var_list else None
 
 
-def write_graph(graph_or_graph_def, logdir, name, as_text=True):
-    """Writes a graph (a Graph, `sess.graph_def` or a graph dict) to logdir/name; returns the path.
+def _node_dicts_graph_def(nodes):
+    """A GraphDef from `sess.graph_def`'s node dicts: their op types and inputs, the attrs TF
+    can hold, and graphgrad's record of each node."""
+    from ..interop import graphdef_export as gx
+    from ..interop.protos import GraphDef
+    graph_def = GraphDef()
+    for n in nodes:
+        node = graph_def.node.add(name=n["name"], op=n["op"], input=[
+            i[:-2] if i.endswith(":0") else i for i in n["input"]])
+        for key, value in n["attr"].items():
+            try:
+                gx._set_attr(node.attr[key], value)
+            except TypeError:
+                del node.attr[key]
+        record = {"op": n["op"], "input": n["input"],
+                  "attr": {k: serialize.encode_value(v) for k, v in n["attr"].items()}}
+        node.attr[gx.RECORD].s = json.dumps(record).encode()
+    return graph_def
 
-    Differs from TF: JSON in the meta graph's node format, not a GraphDef protobuf.
-    """
+
+def write_graph(graph_or_graph_def, logdir, name, as_text=True):
+    """Writes a graph (a Graph, a GraphDef, or `sess.graph_def`) to logdir/name as a TensorFlow
+    GraphDef, text (`.pbtxt`) or binary; returns the path."""
+    from ..interop import graphdef_export as gx
     g = graph_or_graph_def
     if hasattr(g, "get_operations"):
-        graph_dict = serialize.graph_to_dict(g)
+        graph_def = gx.graph_to_graph_def(g)
+    elif isinstance(g, (list, tuple)):
+        graph_def = _node_dicts_graph_def(g)
     elif isinstance(g, dict):
-        graph_dict = g
+        raise TypeError("write_graph takes a Graph or a GraphDef; graphgrad's JSON graph dicts "
+                        "are no longer written.")
     else:
-        graph_dict = {"node": [dict(n, attr={k: serialize.encode_value(v)
-                                             for k, v in n["attr"].items()}) for n in g]}
+        graph_def = g
     path = os.path.join(logdir, name)
     try:
         os.makedirs(logdir, exist_ok=True)
     except OSError as e:
         raise io.os_error(e, logdir, "create directory") from None
-    io.write_file(path, json.dumps(graph_dict, indent=1 if as_text else None).encode(),
-                  "write graph")
+    io.write_file(path, gx.serialize_graph_def(graph_def, as_text), "write graph")
     return path
 
 
 def import_graph_def(graph_def, input_map=None, return_elements=None, name=None, op_dict=None,
                      producer_op_list=None):
-    """Adds the nodes of `graph_def` (a graph dict, as `write_graph` writes, or a TensorFlow
-    GraphDef from `graphgrad.interop.graphdef.read_graph_def`) to the default graph under the
-    scope `name` ("import" by default); returns the ops or tensors in `return_elements`.
+    """Adds the nodes of `graph_def` (a TensorFlow GraphDef message, the bytes or path of a
+    GraphDef file, or a graphgrad graph dict) to the default graph under the scope `name`
+    ("import" by default); returns the ops or tensors in `return_elements`.
     """
     if not isinstance(graph_def, dict):
-        # TensorFlow GraphDef messages (interop.graphdef.read_graph_def), issue #8.
         from ..interop.graphdef import as_graph_dict
         graph_def = as_graph_dict(graph_def)
     scope = "import" if name is None else name
