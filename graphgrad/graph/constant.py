@@ -17,9 +17,9 @@ _PYTHON_SCALARS = (bool, int, float, complex)
 
 def _infer_array(value):
     """TF's defaults: Python floats become float32 and ints int32; NumPy values keep theirs."""
-    if isinstance(value, (np.ndarray, np.generic)):
-        return np.asarray(value)
     arr = np.asarray(value)
+    if isinstance(value, (np.ndarray, np.generic)) and arr.dtype.kind not in "OUS":
+        return arr
     if arr.dtype == np.float64:
         return arr.astype(np.float32)
     if arr.dtype == np.int64:
@@ -27,13 +27,35 @@ def _infer_array(value):
         if arr.size == 0 or (arr.min() >= info.min and arr.max() <= info.max):
             return arr.astype(np.int32)
     if arr.dtype.kind in "OUS":
-        raise TypeError(f"Cannot convert {value!r} to a Tensor: unsupported element type "
-                        f"{arr.dtype}.")
+        strings = string_array(value)
+        if strings is None:
+            raise TypeError(f"Cannot convert {value!r} to a Tensor: unsupported element type "
+                            f"{arr.dtype}.")
+        return strings
     return arr
+
+
+def string_array(value):
+    """`value` (str, bytes or nested lists or arrays of them) as TF holds strings: an object
+    array of bytes, str encoded as UTF-8; None when an element is not a string."""
+    # An object array keeps bytes whole; NumPy's fixed-width 'S' arrays drop trailing NULs.
+    arr = value if isinstance(value, np.ndarray) else np.array(value, dtype=object)
+    items = [v.encode() if isinstance(v, str) else v for v in arr.reshape(-1).tolist()]
+    if not all(isinstance(v, bytes) for v in items):
+        return None
+    out = np.empty(len(items), dtype=object)
+    out[:] = items
+    return out.reshape(arr.shape)
 
 
 def _cast_exactly(arr, dtype, value):
     target = dtype.np
+    if dtype == _dtypes.string:
+        strings = string_array(value)
+        if strings is None:
+            raise TypeError(f"Expected string, got {value!r} of type '{type(value).__name__}' "
+                            "instead.")
+        return strings
     if arr.dtype == target:
         return arr
     if arr.dtype.kind in "OUS":

@@ -13,8 +13,9 @@ def _compare(op_type, kernel, kinds=REAL):
     return binary_op(op_type, kernel, None, kinds, dtypes.bool)
 
 
-EQUAL = _compare("Equal", lambda xp, x, y: xp.equal(x, y), ANY)
-NOT_EQUAL = _compare("NotEqual", lambda xp, x, y: xp.not_equal(x, y), ANY)
+# TF compares strings too ("O": tf.string's object arrays of bytes).
+EQUAL = _compare("Equal", lambda xp, x, y: xp.equal(x, y), ANY + "O")
+NOT_EQUAL = _compare("NotEqual", lambda xp, x, y: xp.not_equal(x, y), ANY + "O")
 LESS = _compare("Less", lambda xp, x, y: xp.less(x, y))
 LESS_EQUAL = _compare("LessEqual", lambda xp, x, y: xp.less_equal(x, y))
 GREATER = _compare("Greater", lambda xp, x, y: xp.greater(x, y))

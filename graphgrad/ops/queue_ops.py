@@ -61,7 +61,9 @@ def _bind(op, state):
 def _enqueue_kernel(xp, *components, many, qs, op, **_):
     queue = qs.queue
     arrays = [np.array(c) for c in components]  # the queue keeps its own copy, as TF does
-    rows = [list(r) for r in zip(*arrays)] if many else [arrays]
+    # a[k, ...] keeps each element an array (iterating a tf.string array yields bare bytes).
+    rows = [[a[k, ...] for a in arrays] for k in range(min(len(a) for a in arrays))] \
+        if many else [arrays]
     if many and len({a.shape[0] for a in arrays}) > 1:
         raise errors.InvalidArgumentError(None, op, "Shape mismatch in tuple component: "
                                           "enqueue_many needs one leading dimension.")

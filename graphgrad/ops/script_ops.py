@@ -5,7 +5,7 @@ import numpy as np
 
 from .. import errors
 from ..graph import dtypes
-from ..graph.constant import convert_to_tensor
+from ..graph.constant import convert_to_tensor, string_array
 from ..graph.graph import get_default_graph
 from ..graph.registry import RegisterGradient, register_op
 from ..graph.shapes import TensorShape
@@ -33,6 +33,8 @@ def _host(xp, array):
     """A NumPy copy of a kernel input: the function may keep or change its arguments."""
     if hasattr(xp, "asnumpy"):
         return xp.asnumpy(array)
+    if array.dtype == object and array.ndim == 0:
+        return array.item()  # a scalar tf.string arrives as bytes, as TF passes it
     return np.array(array, copy=True)
 
 
@@ -46,7 +48,9 @@ def _check_outputs(result, op):
         raise errors.InvalidArgumentError(
             None, op, f"{token} returns {len(values)} values, but expects to see {len(tout)} "
                       f"values (py_func {errors.describe_op(op)}).")
-    arrays = [np.asarray(v) for v in values]
+    # bytes and str values become tf.string's object arrays, as TF converts them.
+    arrays = [string_array(v) if dt == dtypes.string and string_array(v) is not None
+              else np.asarray(v) for v, dt in zip(values, tout)]
     for i, (a, dt) in enumerate(zip(arrays, tout)):
         if a.dtype != dt.np:
             raise errors.InvalidArgumentError(

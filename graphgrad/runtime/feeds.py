@@ -2,6 +2,7 @@
 import numpy as np
 
 from .. import errors
+from ..graph.constant import string_array
 from ..graph.tensor import Tensor
 
 
@@ -43,7 +44,9 @@ def convert_feed(tensor, value):
             f"was {value!r} which was passed to the feed with key {tensor!r}. Run it first "
             "(sess.run) and feed the resulting array, or connect the tensors in the graph.")
     target = tensor.dtype.np
-    if type(value) is np.ndarray and value.dtype == target:
+    if target.kind == "O":
+        arr = _string_feed(tensor, value)
+    elif type(value) is np.ndarray and value.dtype == target:
         arr = value
     else:
         arr = np.asarray(value)
@@ -64,4 +67,13 @@ def convert_feed(tensor, value):
         raise ValueError(
             f"Cannot feed value of shape {arr.shape} for Tensor '{tensor.name}', which has "
             f"shape '{tensor.shape}' ({errors.describe_tensor(tensor)}).")
+    return arr
+
+
+def _string_feed(tensor, value):
+    """A tf.string feed as an object array of bytes (str elements encoded as UTF-8)."""
+    arr = string_array(value)
+    if arr is None:
+        raise TypeError(f"Type of feed value {value!r} is not compatible with Tensor type "
+                        f"string ('{tensor.name}'): feed bytes or str values.")
     return arr
