@@ -4,9 +4,21 @@ import numpy as np
 import pytest
 
 import graphgrad as tf
+from graphgrad.kernels import conv as conv_kernels
+from graphgrad.kernels import pool as pool_kernels
 
 from .helpers import run as _run
-from .ops.cases_conv import np_conv2d, np_depthwise
+from .ops.cases_conv import (
+    np_avg_pool,
+    np_avg_pool_grad,
+    np_conv2d,
+    np_conv2d_filter_grad,
+    np_conv2d_input_grad,
+    np_depthwise,
+    np_max_pool,
+    np_max_pool_grad,
+    np_max_pool_grad_grad,
+)
 
 
 def _grid(h, w):
@@ -221,3 +233,123 @@ def test_conv2d_accepts_tf_argument_names_and_records_its_op_type():
     assert (y.op.name, y.op.type, y.shape.as_list()) == ("c1", "Conv2D", [1, 3, 3, 3])
     pooled = tf.nn.max_pool(value=y, ksize=[1, 2, 2, 1], strides=[1, 2, 2, 1], padding="SAME")
     assert pooled.op.type == "MaxPool" and pooled.shape.as_list() == [1, 2, 2, 3]
+
+
+# --- the kernels' fast paths, against naive loops in float32 ----------------------------------
+CONV_GEOMETRIES = [  # x shape, filter shape, strides, padding, dilations
+    ((5, 9, 7, 3), (3, 3, 3, 4), (1, 1), "SAME", (1, 1)),  # input grad: rotated-filter GEMM
+    ((5, 9, 7, 3), (2, 4, 3, 2), (1, 1), "VALID", (1, 1)),
+    ((5, 11, 8, 2), (3, 2, 2, 3), (1, 1), "SAME", (2, 3)),
+    ((5, 9, 7, 3), (3, 3, 3, 4), (2, 2), "SAME", (1, 1)),  # input grad: col2im
+    ((5, 10, 7, 3), (4, 3, 3, 2), (2, 3), "VALID", (1, 1)),
+    ((5, 12, 9, 2), (3, 3, 2, 2), (2, 1), "SAME", (2, 2)),
+    ((5, 6, 5, 4), (1, 1, 4, 3), (1, 1), "SAME", (1, 1)),  # the input is its own im2col
+    ((5, 6, 5, 4), (1, 1, 4, 3), (2, 2), "VALID", (1, 1)),
+    ((5, 2, 6, 1), (3, 3, 1, 2), (1, 1), "VALID", (1, 1)),  # kernel taller than the input
+]
+
+
+@pytest.mark.parametrize("cols_bytes", [1, 1 << 30], ids=["image-blocks", "one-block"])
+@pytest.mark.parametrize("shape,fshape,s,padding,d", CONV_GEOMETRIES)
+def test_conv_kernels_match_naive_loops_in_float32(monkeypatch, cols_bytes, shape, fshape, s,
+                                                   padding, d):
+    monkeypatch.setattr(conv_kernels, "COLS_BYTES", cols_bytes)
+    rng = np.random.default_rng(11)
+    x, f = rng.normal(size=shape), rng.normal(size=fshape)
+    strides, dilations = [1, *s, 1], [1, *d, 1]
+    args = (strides, padding, "NHWC", dilations)
+    y = conv_kernels.conv2d(np, x.astype(np.float32), f.astype(np.float32), *args)
+    g = rng.normal(size=y.shape)
+    dx = conv_kernels.conv2d_backprop_input(np, np.array(shape), f.astype(np.float32),
+                                            g.astype(np.float32), *args)
+    df = conv_kernels.conv2d_backprop_filter(np, x.astype(np.float32), np.array(fshape),
+                                             g.astype(np.float32), *args)
+    for got, want in [(y, np_conv2d(x, f, s, padding, d)),
+                      (dx, np_conv2d_input_grad(shape, f, g, s, padding, d)),
+                      (df, np_conv2d_filter_grad(x, fshape, g, s, padding, d))]:
+        assert got.dtype == np.float32 and got.shape == want.shape
+        np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-4)
+
+
+@pytest.mark.parametrize("strides", [[1, 1, 1, 1], [1, 2, 1, 1]])
+def test_conv_backprop_kernels_in_nchw_equal_nhwc_transposed(strides):
+    rng = np.random.default_rng(12)
+    x, f = rng.normal(size=(2, 7, 6, 3)), rng.normal(size=(3, 2, 3, 4))
+    g = rng.normal(size=conv_kernels.conv2d(np, x, f, strides, "SAME", "NHWC", [1] * 4).shape)
+    nchw = [1, strides[3], strides[1], strides[2]]
+    to_nchw, to_nhwc = (0, 3, 1, 2), (0, 2, 3, 1)
+    dx = conv_kernels.conv2d_backprop_input(np, x.shape, f, g, strides, "SAME", "NHWC", [1] * 4)
+    dx_t = conv_kernels.conv2d_backprop_input(np, np.transpose(x, to_nchw).shape, f,
+                                              np.transpose(g, to_nchw), nchw, "SAME", "NCHW",
+                                              [1] * 4)
+    df = conv_kernels.conv2d_backprop_filter(np, x, f.shape, g, strides, "SAME", "NHWC", [1] * 4)
+    df_t = conv_kernels.conv2d_backprop_filter(np, np.transpose(x, to_nchw), f.shape,
+                                               np.transpose(g, to_nchw), nchw, "SAME", "NCHW",
+                                               [1] * 4)
+    np.testing.assert_allclose(np.transpose(dx_t, to_nhwc), dx, rtol=1e-12)
+    np.testing.assert_allclose(df_t, df, rtol=1e-12)
+
+
+POOL_GEOMETRIES = [  # x shape, ksize, strides, padding, tiled (strided slices, no padding)
+    ((3, 8, 6, 4), (2, 2), (2, 2), "SAME", True),
+    ((3, 7, 9, 2), (2, 2), (2, 2), "VALID", True),  # the last row and column are in no window
+    ((3, 9, 6, 2), (3, 2), (3, 2), "VALID", True),
+    ((3, 7, 5, 2), (2, 2), (2, 2), "SAME", False),  # padded at the end
+    ((3, 7, 6, 2), (3, 3), (2, 2), "SAME", False),  # overlapping windows
+]
+
+
+def _pool_all(x, g, gg, k, s, padding):
+    ksize, strides = [1, *k, 1], [1, *s, 1]
+    attrs = (ksize, strides, padding, "NHWC")
+    return [pool_kernels.max_pool(np, x, *attrs),
+            pool_kernels.max_pool_grad(np, x, None, g, *attrs),
+            pool_kernels.max_pool_grad_grad(np, x, None, gg, *attrs),
+            pool_kernels.avg_pool(np, x, *attrs),
+            pool_kernels.avg_pool_grad(np, x.shape, g, *attrs)]
+
+
+def _pool_inputs(shape, k, s, padding, seed=13):
+    rng = np.random.default_rng(seed)
+    x = rng.integers(-2, 3, size=shape).astype(np.float32)  # few values: many tied maxima
+    out_shape = conv_kernels.conv2d(np, x, np.zeros((*k, shape[3], 1), np.float32),
+                                    [1, *s, 1], padding, "NHWC", [1] * 4).shape[:3]
+    g = rng.normal(size=(*out_shape, shape[3])).astype(np.float32)
+    return x, g, rng.normal(size=shape).astype(np.float32)
+
+
+@pytest.mark.parametrize("shape,k,s,padding,tiled", POOL_GEOMETRIES)
+def test_pool_kernels_match_naive_loops_with_tied_maxima(shape, k, s, padding, tiled):
+    assert bool(pool_kernels.tiles(shape, *k, [1, *s, 1], padding)) == tiled
+    x, g, gg = _pool_inputs(shape, k, s, padding)
+    x64, g64, gg64 = (a.astype(np.float64) for a in (x, g, gg))
+    expected = [np_max_pool(x64, k, s, padding), np_max_pool_grad(x64, g64, k, s, padding),
+                np_max_pool_grad_grad(x64, gg64, k, s, padding), np_avg_pool(x64, k, s, padding),
+                np_avg_pool_grad(shape, g64, k, s, padding)]
+    for got, want in zip(_pool_all(x, g, gg, k, s, padding), expected):
+        assert got.dtype == np.float32 and got.shape == want.shape
+        np.testing.assert_allclose(got, want, rtol=1e-6, atol=1e-6)
+
+
+@pytest.mark.parametrize("shape,k,s,padding", [g[:4] for g in POOL_GEOMETRIES if g[4]])
+def test_pool_strided_slice_path_equals_the_general_window_path(monkeypatch, shape, k, s,
+                                                                padding):
+    x, g, gg = _pool_inputs(shape, k, s, padding, seed=14)
+    fast = _pool_all(x, g, gg, k, s, padding)
+    monkeypatch.setattr(pool_kernels, "tiles", lambda *args: None)
+    general = _pool_all(x, g, gg, k, s, padding)
+    for a, b in zip(fast, general):
+        np.testing.assert_allclose(a, b, rtol=1e-6, atol=0)
+    np.testing.assert_array_equal(fast[1], general[1])
+
+
+@pytest.mark.parametrize("tiled", [True, False])
+def test_max_pool_gradient_keeps_nan_and_inf_on_the_chosen_cell_only(monkeypatch, tiled):
+    if not tiled:
+        monkeypatch.setattr(pool_kernels, "tiles", lambda *args: None)
+    # Windows: [nan, 1 | 2, 3], [1, nan | 3, 2]: a NaN first cell is kept (nothing compares
+    # greater), a later NaN is skipped, as TF1's CPU kernel does.
+    x = np.array([[np.nan, 1, 1, np.nan], [2, 3, 3, 2]], np.float32).reshape(1, 2, 4, 1)
+    g = np.array([np.inf, np.nan], np.float32).reshape(1, 1, 2, 1)
+    dx = pool_kernels.max_pool_grad(np, x, None, g, [1, 2, 2, 1], [1, 2, 2, 1], "VALID", "NHWC")
+    np.testing.assert_array_equal(dx.reshape(2, 4), [[np.inf, 0, 0, 0], [0, 0, np.nan, 0]])

@@ -1,5 +1,6 @@
 """2-D convolution kernels (plain and depthwise) and their input/filter gradients, on NHWC
-arrays (NCHW is transposed in and out): im2col through strided views and one BLAS GEMM."""
+arrays (NCHW is transposed in and out): im2col through strided views into BLAS GEMMs, a few
+images at a time so each im2col block is still in cache when its GEMM reads it."""
 
 
 def conv_output_size(size, k, stride, dilation, padding):
@@ -20,21 +21,31 @@ def _geometry(in_shape, kh, kw, strides, dilations, padding):
     return oh, ow, (top, bottom), (left, right)
 
 
-def _pad(xp, x, pad_h, pad_w, value=0):
+def padded(xp, x, pad_h, pad_w, value=0):
+    """`x` (N, H, W, C) with pad_h = (top, bottom) rows and pad_w = (left, right) columns of
+    `value` around it, C-contiguous (x itself when it already is and needs no padding)."""
     if not any(pad_h + pad_w):
-        return x
-    return xp.pad(x, ((0, 0), pad_h, pad_w, (0, 0)), constant_values=value)
+        return xp.ascontiguousarray(x)
+    n, h, w, c = x.shape
+    out = xp.full((n, h + pad_h[0] + pad_h[1], w + pad_w[0] + pad_w[1], c), value, x.dtype)
+    out[:, pad_h[0]:pad_h[0] + h, pad_w[0]:pad_w[0] + w] = x
+    return out
+
+
+def _strided(xp, xpad, oh, ow, kh, kw, strides, dilations):
+    """The (N, OH, OW, kh, kw, C) windows of an already padded contiguous `xpad` (no copy)."""
+    sn, sh, sw, sc = xpad.strides
+    return xp.lib.stride_tricks.as_strided(
+        xpad, (xpad.shape[0], oh, ow, kh, kw, xpad.shape[3]),
+        (sn, sh * strides[1], sw * strides[2], sh * dilations[1], sw * dilations[2], sc),
+        writeable=False)
 
 
 def windows(xp, x, kh, kw, strides, dilations, padding, pad_value=0):
-    """A (N, OH, OW, kh, kw, C) strided view of the padded `x` (no copy)."""
+    """A (N, OH, OW, kh, kw, C) strided view of the padded `x` (no copy of the windows)."""
     oh, ow, pad_h, pad_w = _geometry(x.shape, kh, kw, strides, dilations, padding)
-    x = xp.ascontiguousarray(_pad(xp, x, pad_h, pad_w, pad_value))
-    n, _, _, c = x.shape
-    sn, sh, sw, sc = x.strides
-    return xp.lib.stride_tricks.as_strided(x, (n, oh, ow, kh, kw, c),
-                      (sn, sh * strides[1], sw * strides[2], sh * dilations[1],
-                       sw * dilations[2], sc), writeable=False)
+    xpad = padded(xp, x, pad_h, pad_w, pad_value)
+    return _strided(xp, xpad, oh, ow, kh, kw, strides, dilations)
 
 
 def scatter_windows(xp, cols, in_shape, strides, dilations, padding):
@@ -84,26 +95,57 @@ def _nhwc_shape(shape, data_format):
     return [shape[0], shape[2], shape[3], shape[1]] if data_format == "NCHW" else shape
 
 
+# --- im2col in cache-sized blocks -------------------------------------------------------------
+# Each im2col block (a few images' windows, copied) stays under this many bytes: small enough to
+# be still in cache when the GEMM right after it reads it (about the L2 size measured fastest
+# here), and memory stays flat when a whole test set is convolved at once.
+COLS_BYTES = 1 << 20
+
+
+def _blocks(n, rows_per_image, row_bytes):
+    """(start, stop) image ranges whose im2col blocks stay under COLS_BYTES (one image at
+    least)."""
+    step = max(1, COLS_BYTES // max(rows_per_image * row_bytes, 1))
+    return [(start, min(start + step, n)) for start in range(0, n, step)]
+
+
+def _im2col(xp, x, pad_h, pad_w, oh, ow, kh, kw, strides, dilations):
+    """Yields (start, stop, cols): the (images * OH * OW, kh * kw * C) im2col matrix of images
+    start:stop of `x` padded by pad_h / pad_w, copied into one buffer reused by every block."""
+    n, c = x.shape[0], x.shape[3]
+    if kh == kw == 1 and strides[1] == strides[2] == 1 and not any(pad_h + pad_w):
+        yield 0, n, xp.ascontiguousarray(x).reshape(n * oh * ow, c)  # its own im2col matrix
+        return
+    k = kh * kw * c
+    blocks = _blocks(n, oh * ow, k * x.itemsize)
+    if not blocks:
+        return
+    view = _strided(xp, padded(xp, x, pad_h, pad_w), oh, ow, kh, kw, strides, dilations)
+    buf = xp.empty(((blocks[0][1] - blocks[0][0]) * oh * ow, k), x.dtype)
+    for start, stop in blocks:
+        cols = buf[:(stop - start) * oh * ow]
+        xp.copyto(cols.reshape((stop - start, *view.shape[1:])), view[start:stop])
+        yield start, stop, cols
+
+
+def _correlate(xp, x, w, pad_h, pad_w, oh, ow, kh, kw, strides, dilations):
+    """The (N, OH, OW, O) cross-correlation of `x` padded by pad_h / pad_w with the
+    (kh * kw * C, O) filter matrix `w`: one GEMM per im2col block, written in place."""
+    n = x.shape[0]
+    y = xp.empty((n * oh * ow, w.shape[1]), x.dtype)
+    for start, stop, cols in _im2col(xp, x, pad_h, pad_w, oh, ow, kh, kw, strides, dilations):
+        xp.matmul(cols, w, out=y[start * oh * ow:stop * oh * ow])
+    return y.reshape(n, oh, ow, w.shape[1])
+
+
 # --- plain convolution ------------------------------------------------------------------------
-# im2col copies each input cell kh*kw times; batches are convolved in slices whose copy stays
-# under this many bytes, so evaluating a whole test set at once does not need gigabytes.
-COLS_BYTES = 64 << 20
-
-
 def conv2d(xp, x, f, strides, padding, data_format, dilations, use_cudnn_on_gpu=True):
     strides, dilations = _nhwc_attrs(strides, dilations, data_format)
     x = _nhwc(xp, x, data_format)
     kh, kw, c, o = f.shape
-    oh, ow, _, _ = _geometry(x.shape, kh, kw, strides, dilations, padding)
-    n = x.shape[0]
-    step = max(1, COLS_BYTES // max(oh * ow * kh * kw * c * x.itemsize, 1))
-    y = xp.empty((n, oh, ow, o), x.dtype)
-    w = f.reshape(kh * kw * c, o)
-    for start in range(0, n, step):
-        cols = windows(xp, x[start:start + step], kh, kw, strides, dilations, padding)
-        rows = cols.shape[0] * oh * ow
-        part = xp.matmul(cols.reshape(rows, kh * kw * c), w)
-        y[start:start + step] = part.reshape(-1, oh, ow, o)
+    oh, ow, pad_h, pad_w = _geometry(x.shape, kh, kw, strides, dilations, padding)
+    y = _correlate(xp, x, f.reshape(kh * kw * c, o), pad_h, pad_w, oh, ow, kh, kw, strides,
+                   dilations)
     return _back(xp, y, data_format)
 
 
@@ -112,12 +154,43 @@ def conv2d_backprop_input(xp, input_sizes, f, g, strides, padding, data_format, 
     strides, dilations = _nhwc_attrs(strides, dilations, data_format)
     in_shape = _nhwc_shape(input_sizes, data_format)
     g = _nhwc(xp, g, data_format)
+    if strides[1] == strides[2] == 1:
+        dx = _transposed_correlate(xp, in_shape, f, g, dilations, padding)
+    else:
+        dx = _col2im(xp, in_shape, f, g, strides, dilations, padding)
+    return _back(xp, dx.astype(g.dtype, copy=False), data_format)
+
+
+def _transposed_correlate(xp, in_shape, f, g, dilations, padding):
+    """Stride 1: the input gradient is `g` correlated with the filter turned 180 degrees (its
+    in/out channels swapped), `g` padded by k_eff - 1 minus the forward padding on each side:
+    a forward im2col GEMM, with no scatter."""
+    _, h, w, c = in_shape
+    kh, kw = f.shape[:2]
+    oh, ow, (top, bottom), (left, right) = _geometry(in_shape, kh, kw, [1, 1, 1, 1],
+                                                      dilations, padding)
+    if oh == 0 or ow == 0 or g.shape[1:3] != (oh, ow):
+        return _col2im(xp, in_shape, f, g, [1, 1, 1, 1], dilations, padding)
+    eh, ew = (kh - 1) * dilations[1], (kw - 1) * dilations[2]
+    rot = xp.ascontiguousarray(xp.transpose(f[::-1, ::-1], (0, 1, 3, 2))).reshape(-1, c)
+    return _correlate(xp, g, rot, (eh - top, eh - bottom), (ew - left, ew - right), h, w, kh,
+                      kw, [1, 1, 1, 1], dilations)
+
+
+def _col2im(xp, in_shape, f, g, strides, dilations, padding):
+    """Any stride: per block of images, one GEMM gives every window's share of the input
+    gradient, and one strided add per kernel offset puts the shares back."""
     kh, kw, c, o = f.shape
     n, oh, ow, _ = g.shape
-    cols = xp.matmul(g.reshape(n * oh * ow, o), f.reshape(kh * kw * c, o).T)
-    dx = scatter_windows(xp, cols.reshape(n, oh, ow, kh, kw, c), in_shape, strides, dilations,
-                         padding)
-    return _back(xp, dx.astype(g.dtype, copy=False), data_format)
+    w = f.reshape(kh * kw * c, o)
+    g2d = g.reshape(n * oh * ow, o)
+    dx = xp.empty(in_shape, g.dtype)
+    for start, stop in _blocks(n, oh * ow, kh * kw * c * g.itemsize):
+        cols = xp.matmul(g2d[start * oh * ow:stop * oh * ow], w.T)
+        dx[start:stop] = scatter_windows(xp, cols.reshape(stop - start, oh, ow, kh, kw, c),
+                                         [stop - start, *in_shape[1:]], strides, dilations,
+                                         padding)
+    return dx
 
 
 def conv2d_backprop_filter(xp, x, filter_sizes, g, strides, padding, data_format, dilations,
@@ -125,10 +198,12 @@ def conv2d_backprop_filter(xp, x, filter_sizes, g, strides, padding, data_format
     strides, dilations = _nhwc_attrs(strides, dilations, data_format)
     x, g = _nhwc(xp, x, data_format), _nhwc(xp, g, data_format)
     kh, kw, c, o = (int(d) for d in filter_sizes)
-    cols = windows(xp, x, kh, kw, strides, dilations, padding)
-    n, oh, ow = cols.shape[:3]
-    df = xp.matmul(cols.reshape(n * oh * ow, kh * kw * c).T, g.reshape(n * oh * ow, o))
-    return df.reshape(kh, kw, c, o).astype(x.dtype, copy=False)
+    oh, ow, pad_h, pad_w = _geometry(x.shape, kh, kw, strides, dilations, padding)
+    g2d = g.reshape(-1, o)
+    df = xp.zeros((kh * kw * c, o), x.dtype)
+    for start, stop, cols in _im2col(xp, x, pad_h, pad_w, oh, ow, kh, kw, strides, dilations):
+        df += xp.matmul(cols.T, g2d[start * oh * ow:stop * oh * ow])
+    return df.reshape(kh, kw, c, o)
 
 
 # --- depthwise convolution: channel c of the input feeds outputs c*M .. c*M+M-1 -------------

@@ -74,24 +74,46 @@ def momentum_inplace(xp, var, accum, lr, grad, momentum, use_nesterov=False):
         var -= accum * lr
 
 
+# Large variables are updated in blocks of this many elements, so one block's temporaries stay
+# in cache: Adam's dozen elementwise passes over a 3M-element weight then cost about one trip
+# through memory instead of a dozen.
+BLOCK = 1 << 15
+
+
 def adam_inplace(xp, var, m, v, beta1_power, beta2_power, lr, beta1, beta2, epsilon, grad,
                  use_nesterov=False):
     one = xp.ones((), dtype=var.dtype)
     alpha = lr * xp.sqrt(one - beta2_power) / (one - beta1_power)
-    tmp = grad - m
-    tmp *= one - beta1
+    rates = (one - beta1, one - beta2, alpha, beta1, epsilon, use_nesterov)
+    if var.size <= BLOCK or not all(a.flags.c_contiguous for a in (var, m, v)):
+        _adam_block(xp, var, m, v, grad, xp.empty_like(var), xp.empty_like(var), *rates)
+        return
+    flat = [a.reshape(-1) for a in (var, m, v, grad)]
+    tmp, step = xp.empty(BLOCK, var.dtype), xp.empty(BLOCK, var.dtype)
+    for start in range(0, var.size, BLOCK):
+        part = [a[start:start + BLOCK] for a in flat]
+        size = part[0].size
+        _adam_block(xp, *part, tmp[:size], step[:size], *rates)
+
+
+def _adam_block(xp, var, m, v, grad, tmp, step, one_minus_beta1, one_minus_beta2, alpha, beta1,
+                epsilon, use_nesterov):
+    """`adam` in place on one block, rounded exactly as `adam`: the paths must agree bit for
+    bit. tmp and step are scratch arrays of the block's shape."""
+    xp.subtract(grad, m, out=tmp)
+    tmp *= one_minus_beta1
     m += tmp
     xp.multiply(grad, grad, out=tmp)
     tmp -= v
-    tmp *= one - beta2
+    tmp *= one_minus_beta2
     v += tmp
     xp.sqrt(v, out=tmp)
     tmp += epsilon
     if use_nesterov:
-        step = m * beta1 + grad * (one - beta1)
+        xp.multiply(m, beta1, out=step)
+        step += grad * one_minus_beta1
         step *= alpha
-        step /= tmp
     else:
-        # (m * alpha) / denominator, rounded exactly as `adam`: paths must agree bit for bit.
-        step = xp.divide(m * alpha, tmp, out=tmp)
+        xp.multiply(m, alpha, out=step)
+    step /= tmp
     var -= step

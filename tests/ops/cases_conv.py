@@ -179,7 +179,8 @@ def _conv_rows():
                                        ((1, 1), "VALID", (1, 1), F, "s1-VALID"),
                                        ((2, 2), "VALID", (1, 1), (2, 2, 3, 4), "s2-VALID-even"),
                                        ((1, 1), "SAME", (2, 2), F, "d2-SAME"),
-                                       ((1, 2), "VALID", (2, 1), F, "mixed-VALID")]:
+                                       ((1, 2), "VALID", (2, 1), F, "mixed-VALID"),
+                                       ((1, 1), "SAME", (1, 1), (1, 1, 3, 4), "1x1")]:
         strides, dil = [1, *s, 1], [1, *d, 1]
         out = _out(X, fshape, s, padding, d) + (fshape[3],)
         rows += [
@@ -247,34 +248,42 @@ def _adjoint_filter(x, f_shape, g, s, padding, d):
 
 def _pool_rows():
     rows = []
-    for k, st, padding, tag in [(K22, S2, "SAME", "2x2-s2-SAME"), (K32, S1, "VALID", "3x2-VALID"),
-                                (K32, [1, 2, 1, 1], "SAME", "3x2-s21-SAME")]:
+    # The last three tile their input without padding (kernels/pool.py's strided-slice path).
+    for xs, k, st, padding, tag in [(X, K22, S2, "SAME", "2x2-s2-SAME"),
+                                    (X, K32, S1, "VALID", "3x2-VALID"),
+                                    (X, K32, [1, 2, 1, 1], "SAME", "3x2-s21-SAME"),
+                                    ((2, 6, 8, 3), K22, S2, "SAME", "2x2-s2-SAME-even"),
+                                    (X, K22, S2, "VALID", "2x2-s2-VALID"),
+                                    (X, K32, [1, 3, 2, 1], "VALID", "3x2-s32-VALID")]:
         kk, ss = tuple(k[1:3]), tuple(st[1:3])
-        out = _out(X, kk, ss, padding) + (3,)
+        out = _out(xs, kk, ss, padding) + (3,)
+        shapes = {"2x2-s2-SAME": [(X,), ((1, 1, 1, 1),), ((0, 4, 3, 2),)],
+                  "2x2-s2-SAME-even": [(xs,), ((1, 2, 2, 1),), ((0, 4, 6, 2),)]}.get(tag, [(xs,)])
         rows += [
             Case("MaxPool", lambda x, k=k, st=st, p=padding: tf.nn.max_pool(x, k, st, p),
                  lambda x, k=kk, s=ss, p=padding: np_max_pool(x, k, s, p),
-                 [(X,), ((1, 1, 1, 1),), ((0, 4, 3, 2),)] if tag == "2x2-s2-SAME" else [(X,)],
+                 shapes,
                  name=f"MaxPool-{tag}"),
             Case("MaxPoolGrad",
                  lambda x, g, k=k, st=st, p=padding: pool_ops.MAX_POOL_GRAD(
                      x, tf.nn.max_pool(x, k, st, p), g, ksize=k, strides=st, padding=p,
                      data_format="NHWC"),
                  lambda x, g, k=kk, s=ss, p=padding: np_max_pool_grad(x, g, k, s, p),
-                 [(X, out)], grad=(1,), name=f"MaxPoolGrad-{tag}"),
+                 [(xs, out)], grad=(1,), name=f"MaxPoolGrad-{tag}"),
             Case("MaxPoolGradGrad",
                  lambda x, g, k=k, st=st, p=padding: pool_ops.MAX_POOL_GRAD_GRAD(
                      x, tf.nn.max_pool(x, k, st, p), g, ksize=k, strides=st, padding=p,
                      data_format="NHWC"),
                  lambda x, g, k=kk, s=ss, p=padding: np_max_pool_grad_grad(x, g, k, s, p),
-                 [(X, X)], grad=(1,), name=f"MaxPoolGradGrad-{tag}"),
+                 [(xs, xs)], grad=(1,), name=f"MaxPoolGradGrad-{tag}"),
             Case("AvgPool", lambda x, k=k, st=st, p=padding: tf.nn.avg_pool(x, k, st, p),
                  lambda x, k=kk, s=ss, p=padding: np_avg_pool(x, k, s, p),
-                 [(X,), ((1, 1, 1, 1),), ((0, 4, 3, 2),)] if tag == "2x2-s2-SAME" else [(X,)],
+                 shapes,
                  name=f"AvgPool-{tag}"),
             Case("AvgPoolGrad",
-                 lambda g, k=k, st=st, p=padding: pool_ops.avg_pool_grad(SIZES_IN, g, k, st, p),
-                 lambda g, k=kk, s=ss, p=padding: np_avg_pool_grad(X, g, k, s, p),
+                 lambda g, k=k, st=st, p=padding, xs=xs: pool_ops.avg_pool_grad(
+                     list(xs), g, k, st, p),
+                 lambda g, k=kk, s=ss, p=padding, xs=xs: np_avg_pool_grad(xs, g, k, s, p),
                  [(out,)], name=f"AvgPoolGrad-{tag}"),
         ]
     return rows
