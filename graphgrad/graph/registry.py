@@ -188,6 +188,8 @@ def make_op(opdef, inputs, attrs, name=None):
     op = Operation(graph, opdef, op_name, inputs, attrs, control, user_location(),
                    graph._next_id())
     op.outputs = [Tensor(op, i, dt, s) for i, (dt, s) in enumerate(zip(dtypes, shapes))]
+    if callable(op.device):  # a device function: TF calls it once with the new op
+        op.device = str(op.device(op) or "")
     graph._add_op(op)
     for t in inputs:
         t._consumers.append(op)

@@ -1,5 +1,4 @@
 """Kernels that make tensors from sizes and values: range, linspace, one_hot, unique."""
-import numpy as np
 
 
 def range_(xp, start, limit, delta):
@@ -14,7 +13,7 @@ def range_(xp, start, limit, delta):
     if dtype.kind in "iu":
         n = (abs(lim - s) + abs(d) - 1) // abs(d)
     else:
-        n = int(np.ceil(abs((limit - start) / delta)))
+        n = int(xp.ceil(abs((limit - start) / delta)))
     # TF accumulates `value += delta` in the output dtype; a sequential cumsum rounds the same.
     steps = xp.full(n, delta, dtype=dtype)
     if n:

@@ -26,9 +26,9 @@ def sparse_softmax_xent(xp, logits, labels):
     n = logits.shape[-1]
     bad = (labels < 0) | (labels >= n)
     if bad.any():
-        raise ValueError(f"Received a label value of {labels[bad].reshape(-1)[0]} which is "
-                         f"outside the valid range of [0, {n}).  Label values: "
-                         f"{' '.join(str(v) for v in labels.reshape(-1)[:20])}")
+        raise ValueError(f"Received a label value of {labels[bad].reshape(-1)[0].item()} "
+                         f"which is outside the valid range of [0, {n}).  Label values: "
+                         f"{' '.join(str(v) for v in labels.reshape(-1)[:20].tolist())}")
     log_p = log_softmax(xp, logits)
     one_hot = labels[..., None] == xp.arange(n)
     loss = -xp.sum(xp.where(one_hot, log_p, 0), axis=-1)

@@ -73,7 +73,7 @@ def _required_ops(inputs, outputs):
 def _frozen_values(sess, ops):
     """Tensor name -> value for every Const and variable (its value in `sess`) the export needs."""
     from .. import errors
-    store = sess._state.variables
+    store = sess._state.host_variables
     values = {}
     for op in ops:
         if op.type in ("VariableV2", "Variable"):

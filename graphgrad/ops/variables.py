@@ -108,7 +108,7 @@ class Variable:
         """Writes `value` into the variable in `session` without adding ops per call."""
         from ..runtime.session import _session_for
         session = _session_for(session, "load variable", "load")
-        session._state.variables[self.op.name] = _checked_value(self, value)
+        session._state.host_variables[self.op.name] = _checked_value(self, value)
 
     def __repr__(self):
         return (f"<tf.Variable '{self.name}' shape={self.shape} "

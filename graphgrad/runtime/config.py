@@ -30,6 +30,13 @@ class GraphOptions(_Options):
 
 
 class ConfigProto(_Options):
+    """Session options (TF1 `tf.ConfigProto`). Device fields (see runtime/placement.py):
+    `log_device_placement` prints `name: (Type): /job:localhost/.../device:GPU:0` per op, to
+    stderr, once per compiled plan; `device_count={'GPU': 0}` hides the GPUs;
+    `allow_soft_placement` only changes the wording of the missing-device warning.
+
+    Differs from TF: a missing device never fails (soft placement, one warning per session).
+    """
     _fields = {"intra_op_parallelism_threads": 0, "inter_op_parallelism_threads": 0,
                "allow_soft_placement": False, "log_device_placement": False,
                "device_count": dict, "gpu_options": GPUOptions, "graph_options": GraphOptions,

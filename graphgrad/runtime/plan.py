@@ -7,6 +7,8 @@ import numpy as np
 from .. import errors
 from ..graph.tensor import Tensor
 from . import rewrite as _rewrite
+from . import transfers as _transfers
+from .backend import get_array_module, on_device
 from .codegen import generate
 
 # Ops with no kernel step: constants are preloaded, feeds written in, NoOps only order things.
@@ -125,6 +127,10 @@ class Plan:
         ops = needed_ops(fetch_tensors, targets, fed)
         _missing_placeholders(ops, fed, fetches)
         self.order = schedule(ops)
+        placer = getattr(state, "placer", None)
+        placed = placer.place(self.order) if placer is not None else {}
+        # A plan with nothing on a GPU is built exactly as before devices existed.
+        self._placed = placed if any(d.is_gpu for d in placed.values()) else None
         slot, write = _slots(self.order, feeds, ops)
         template, steps = self._steps(slot, write, state, xp, fed, fetch_tensors)
         self.feed_slots = [slot[t] for t in feeds]
@@ -132,6 +138,11 @@ class Plan:
         steps, alias = self._rewrite(steps, template, set(self.feed_slots), set(fetch_slots))
         self.fetch_slots = [None if s is None else _rewrite.resolve(alias, s)
                             for s in fetch_slots]
+        if self._placed is not None:
+            steps, self.fetch_slots = _transfers.insert(
+                steps, template, self.feed_slots, self.fetch_slots, len(write) + len(feeds))
+        if placer is not None and placer.log:
+            placer.log_lines(self.order, self._ran_on or placed)
         # Two fetches of one value (x and identity(x)) must still be two arrays.
         seen = set()
         repeats = []
@@ -152,17 +163,22 @@ class Plan:
         steps = []
         position = {op: i for i, op in enumerate(self.order)}
         writers = _writers(self.order)
+        devices = _transfers.Devices(self._placed, fed)
+        self._ran_on = devices.ran_on
         for op in self.order:
             if op.type in _PRELOADED:
                 if op.outputs[0] not in fed:
+                    # Constants stay on the host; a GPU consumer gets a copy made at compile time.
                     template[slot[op.outputs[0]]] = _rewrite.frozen(
-                        xp.asarray(op.attrs["value"]))
+                        np.asarray(op.attrs["value"]))
                 continue
             if op.type in _NO_STEP or op.type == "Placeholder":
                 continue
+            run = devices.run_device(op)
             if op.type in _REF_SOURCES and op.outputs[0] not in fetch_tensors:
                 continue
-            fn = _bound_kernel(op, state, xp)
+            op_xp = xp if not run.is_gpu else get_array_module(run)
+            fn = on_device(_bound_kernel(op, state, op_xp), run)
             ins = []
             for t in value_inputs(op):
                 src = _variable_read(t, fed)
@@ -170,13 +186,18 @@ class Plan:
                 # read's own step and this consumer (TF's ref semantics, made cheap).
                 if src is not None and (t.op.type in _REF_SOURCES or any(
                         position[t.op] < w < position[op] for w in writers.get(src, ()))):
-                    ins.append(("read", _bound_kernel(src, state, xp)))
+                    home = devices.home(src)
+                    read = _bound_kernel(src, state, xp if not home.is_gpu else
+                                         get_array_module(home))
+                    ins.append(("read", read, home) if self._placed else ("read", read))
                 else:
                     ins.append(slot[t])
             step = _rewrite.Step(op, fn, ins, [write[t] for t in op.outputs])
             if op.type == "Identity" and not isinstance(ins[0], int):
                 step.fn, step.ins = ins[0][1], []  # Variable/read: the read itself is the step
                 step.tags.append("read")
+            if self._placed is not None:
+                devices.describe(step, run)
             steps.append(step)
         return template, steps
 
@@ -192,13 +213,14 @@ class Plan:
         if opts["cse"]:
             steps = _rewrite.cse(steps, alias)
             _resolve_inputs(steps, alias)
-        if opts["fuse_softmax_grad"]:
+        if opts["fuse_softmax_grad"] and self._placed is None:  # a NumPy-only kernel
             live = {_rewrite.resolve(alias, s) for s in fetched}
             steps = _rewrite.fuse_softmax_grad(steps, live)
         if opts["prune_dead"]:
             steps = _rewrite.prune_dead(steps, {_rewrite.resolve(alias, s) for s in fetched})
-        if opts["specialize_kernels"]:
-            steps = _rewrite.specialize_kernels(steps)
+        if opts["specialize_kernels"]:  # NumPy/BLAS kernels: for CPU steps only
+            _rewrite.specialize_kernels(steps if self._placed is None else
+                                        [st for st in steps if not _transfers.on_gpu(st)])
         if opts["shape_memo"]:
             steps = _rewrite.shape_memo(steps, template)
         if opts["inplace_updates"]:
@@ -361,7 +383,8 @@ def _bound_kernel(op, state, xp):
 
 
 def _kernel_error(op, arrays, exc):
-    shapes = ", ".join(f"{getattr(a, 'dtype', type(a).__name__)}{list(np.shape(a))}"
+    shapes = ", ".join(f"{getattr(a, 'dtype', type(a).__name__)}"
+                       f"{list(a.shape if hasattr(a, 'shape') else np.shape(a))}"
                        for a in arrays)
     # TF reports an allocation failure as OOM (ResourceExhausted), not as a bad argument.
     cls = errors.ResourceExhaustedError if isinstance(exc, MemoryError) \

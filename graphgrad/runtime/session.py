@@ -11,7 +11,9 @@ from . import threads as _threads
 from .backend import get_array_module
 from .feeds import convert_feed, fast_converter, feed_key
 from .fetches import FetchStructure
+from .placement import Placer
 from .plan import Plan
+from .transfers import HostStore, host_observed
 
 # The debugger's plans run every op as written: no fused, folded, merged or skipped steps.
 _NO_REWRITES = {name: False for name in _rewrite.ENABLED}
@@ -27,7 +29,8 @@ class GraphGrowthWarning(UserWarning):
 class SessionState:
     """What lives in a session between runs: variable values and per-op random generators."""
 
-    def __init__(self):
+    def __init__(self, placer=None):
+        self.placer = placer
         self.variables = {}
         # Variable buffers the optimizer kernels allocated themselves, so may update in place.
         self.owned = {}
@@ -44,6 +47,14 @@ class SessionState:
             else:
                 self._rngs[op.name] = np.random.default_rng([seed or 0, seed2 or 0])
         return self._rngs[op.name]
+
+    @property
+    def host_variables(self):
+        """The variable store as the host sees it (Saver, exports, `Variable.load`): values on
+        a GPU are copied to NumPy when read and to their device when written."""
+        if self.placer is None or not self.placer.gpus:
+            return self.variables
+        return HostStore(self.variables, self.placer)
 
     def compile(self, fetches, feeds):
         """`run(feed arrays) -> fetched values` for a cached sub-plan: the cond branches and
@@ -96,7 +107,7 @@ class Session:
     def __init__(self, target="", graph=None, config=None):
         self._graph = graph or get_default_graph()
         self._config = config
-        self._state = SessionState()
+        self._state = SessionState(Placer(config, self._graph))
         self._plans = {}
         self._fast = {}
         self._converters = {}
@@ -190,6 +201,8 @@ class Session:
         feed_tensors, feed_arrays, _ = self._feeds(feed_dict)
         elements = tuple(structure.elements) + tuple(extra)
         plan = self._plan(elements, feed_tensors, stepwise=True)
+        if plan._placed is not None:  # the debugger sees host arrays, the kernels device ones
+            run_step = host_observed(run_step)
         values = plan.run_stepwise(feed_arrays, run_step)
         n = len(structure.elements)
         return structure.build(list(values[:n])), list(values[n:])

@@ -90,5 +90,5 @@ def _node_stats(step, start_ns, dur_ns, result):
 
 
 def _output(slot, value):
-    arr = value if isinstance(value, np.ndarray) else np.asarray(value)
+    arr = value if hasattr(value, "dtype") and hasattr(value, "nbytes") else np.asarray(value)
     return NodeOutput(slot, arr.dtype.name, tuple(arr.shape), int(arr.nbytes))

@@ -47,7 +47,7 @@ def _store(sess, variables, what):
         if var.graph is not sess.graph:
             raise ValueError(f"Cannot {what} variable '{var.name}' with a session of another "
                              "graph: create the Saver in the graph the session runs.")
-    return sess._state.variables
+    return sess._state.host_variables
 
 
 def _prefix_dir(save_path):
