@@ -1,14 +1,21 @@
-"""graphgrad's speed side by side with a hand-written NumPy loop and PyTorch (when installed).
+"""graphgrad's speed side by side with a hand-written NumPy loop, TensorFlow 1.x (compat.v1
+Session), PyTorch (eager) and JAX (jit), the peers when importable.
 
-    python benchmarks/run.py            # full run (a few minutes), writes benchmarks/results.json
+    python benchmarks/run.py            # full run (minutes), writes benchmarks/results.json
     python benchmarks/run.py --quick    # smoke mode: seconds, tiny blocks (CI)
-    /tmp/bench-venv/bin/python benchmarks/run.py   # the same, in a venv that has torch
+    /tmp/bench-venv/bin/python benchmarks/run.py   # the same, in a venv with the peers
 
-Workloads W1, W2, W4 (benchmarks/workloads.py) run interleaved: every repetition times one block
-of each implementation in turn, so a busy machine slows all of them alike; the table shows
-medians over repetitions (wall clock and process CPU time) and graphgrad's ratio to each peer.
-Also: `import graphgrad` time, and graph-building and gradient-construction time for deep models.
-One BLAS thread everywhere (set before NumPy loads), as the issue's anchors were measured.
+Workloads W1-W4 (benchmarks/workloads.py) run interleaved: every repetition times one block of
+each implementation in turn, so a busy machine slows all of them alike; then (unless --no-busy)
+the same blocks again while a spinning process saturates one core, to give each implementation's
+busy/quiet speed ratio; and (benchmarks/busy.py) the same busy/quiet ratio for each
+implementation alone in a fresh process at its library's default thread settings. The tables show
+medians over repetitions (wall clock; process CPU time in the JSON) and graphgrad's ratio to each
+peer. Also: import time per library (fresh interpreter each, median), peak extra memory of one
+step (graphgrad's plan via graphgrad.debug.peak_memory, and the NumPy loop's), and
+graph-building and gradient-construction time for deep models. The main tables use one thread
+for everyone (env set before NumPy loads; TF ConfigProto pools of 1; torch.set_num_threads(1);
+XLA_FLAGS for JAX), as the issue's anchors were measured.
 """
 import argparse
 import json
@@ -19,76 +26,81 @@ import subprocess
 import sys
 import time
 
-for _var in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
-    os.environ.setdefault(_var, "1")
+USER_ENV = dict(os.environ)
+ONE_THREAD = {"BENCH_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1",
+              "MKL_NUM_THREADS": "1",
+              "TF_NUM_INTRAOP_THREADS": "1", "TF_NUM_INTEROP_THREADS": "1",
+              "XLA_FLAGS": "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1",
+              "JAX_PLATFORMS": "cpu", "TF_CPP_MIN_LOG_LEVEL": "2"}
+for _var, _value in ONE_THREAD.items():
+    os.environ.setdefault(_var, _value)
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
-
-import numpy as np  # noqa: E402
-
 sys.path.insert(0, os.path.join(ROOT, "benchmarks"))
+
+import busy  # noqa: E402
+import numpy as np  # noqa: E402
+import report  # noqa: E402
+import timing  # noqa: E402
 import workloads  # noqa: E402
 
-
-def _peers():
-    try:
-        import torch
-    except ImportError:
-        return {}
-    torch.set_num_threads(1)
-    return {"torch": torch.__version__}
+IMPORTS = {"numpy": "numpy", "graphgrad": "graphgrad", "tf": "tensorflow.compat.v1",
+           "torch": "torch", "jax": "jax, jax.numpy"}
 
 
-def _calibrate(step, seconds):
-    n, t = 1, 0.0
-    while True:
-        t0 = time.perf_counter()
-        for _ in range(n):
-            step()
-        t = time.perf_counter() - t0
-        if t >= seconds / 4 or n >= 1 << 20:
-            return max(1, int(n * seconds / max(t, 1e-9)))
-        n *= 4
+def peers():
+    """{peer: version} of the peers importable here."""
+    found = {}
+    for name, module in (("tf", "tensorflow"), ("torch", "torch"), ("jax", "jax")):
+        try:
+            found[name] = __import__(module).__version__
+        except ImportError:
+            continue
+    return found
 
 
-def time_workloads(reps, seconds, peers, log):
+def time_all(impls, reps, seconds, warmup, with_busy):
+    """{workload: {impl: medians}} of every workload, one thread each, quiet (and busy)."""
     results = {}
-    for name, impls in workloads.WORKLOADS.items():
-        steps = {k: make() for k, make in impls.items() if k in ("graphgrad", "numpy") or
-                 k in peers}
-        for step in steps.values():
-            for _ in range(3):
-                step()
-        counts = {k: _calibrate(s, seconds) for k, s in steps.items()}
-        wall = {k: [] for k in steps}
-        cpu = {k: [] for k in steps}
-        for _ in range(reps):
-            for k, step in steps.items():
-                n = counts[k]
-                c0, t0 = time.process_time(), time.perf_counter()
-                for _ in range(n):
-                    step()
-                t1, c1 = time.perf_counter(), time.process_time()
-                wall[k].append(n / (t1 - t0))
-                cpu[k].append(n / max(c1 - c0, 1e-9))
-        row = {k: {"wall_median": statistics.median(wall[k]),
-                   "cpu_median": statistics.median(cpu[k]), "reps": reps, "block": counts[k]}
-               for k in steps}
-        results[name] = row
-        log(name, row)
+    spinner = timing.Spinner(with_busy)
+    try:
+        for name, factories in workloads.WORKLOADS.items():
+            row = timing.time_workload({k: factories[k] for k in impls}, reps, seconds, spinner,
+                                       warmup)
+            print(name, {k: round(v["wall_median"], 1) for k, v in row.items()}, flush=True)
+            results[name] = row
+    finally:
+        spinner.close()
     return results
 
 
-def import_time(reps):
-    code = ("import time; t = time.perf_counter(); import {m}; "
-            "print(time.perf_counter() - t)")
+def import_time(reps, libraries):
+    code = "import time; t = time.perf_counter(); import {m}; print(time.perf_counter() - t)"
     env = dict(os.environ, PYTHONPATH=ROOT)
     out = {}
-    for module in ("numpy", "graphgrad"):
-        times = [float(subprocess.run([sys.executable, "-c", code.format(m=module)], env=env,
-                                      capture_output=True, text=True, check=True).stdout)
+    for lib in libraries:
+        times = [float(subprocess.run([sys.executable, "-c", code.format(m=IMPORTS[lib])],
+                                      env=env, capture_output=True, text=True,
+                                      check=True).stdout.split()[-1])
                  for _ in range(reps)]
-        out[module] = statistics.median(times)
+        out[lib] = statistics.median(times)
+    return out
+
+
+def peak_memory(names):
+    """Peak extra bytes of one steady-state step: graphgrad's plan, and the NumPy loop's."""
+    import hand_numpy
+
+    import graphgrad as tf
+    from graphgrad.debug.memory import traced_peak
+    out = {}
+    for name in names:
+        sess, fetch, feed = workloads.SESSIONS[name]()
+        mem = tf.debug.peak_memory(sess, fetch, feed)
+        step = getattr(hand_numpy, "w" + name[1])()
+        step()
+        out[name] = {"graphgrad": mem.peak_bytes, "graphgrad_retained": mem.retained_bytes,
+                     "numpy": traced_peak(step)[1].peak_bytes}
     return out
 
 
@@ -108,67 +120,54 @@ def build_times(depths):
     return rows
 
 
-def ratios(results):
-    out = {}
-    for name, row in results.items():
-        gg = row["graphgrad"]["wall_median"]
-        out[name] = {f"graphgrad/{k}": gg / v["wall_median"] for k, v in row.items()
-                     if k != "graphgrad"}
-    return out
-
-
-def table(report):
-    lines = ["| workload | " + " | ".join(report["implementations"]) + " | ratios (wall) |",
-             "|---|" + "---|" * (len(report["implementations"]) + 1)]
-    for name, row in report["workloads"].items():
-        cells = []
-        for k in report["implementations"]:
-            v = row.get(k)
-            cells.append("-" if v is None else
-                         f"{v['wall_median']:,.0f} (cpu {v['cpu_median']:,.0f})")
-        rat = ", ".join(f"{k} {v:.2f}x" for k, v in report["ratios"][name].items())
-        lines.append(f"| {name} | " + " | ".join(cells) + f" | {rat} |")
-    imp = report["import_s"]
-    lines.append(f"\nimport time (median): graphgrad {imp['graphgrad']:.3f} s "
-                 f"(numpy alone {imp['numpy']:.3f} s)")
-    for r in report["graph_build"]:
-        lines.append(f"{r['layers']:>5} layers: build {r['build_s']:.3f} s "
-                     f"({r['build_us_per_layer']:.0f} us/layer), gradients "
-                     f"{r['gradients_s']:.3f} s ({r['gradients_us_per_layer']:.0f} us/layer)")
-    return "\n".join(lines)
-
-
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="smoke mode, a few seconds")
     parser.add_argument("--reps", type=int, default=None)
     parser.add_argument("--seconds", type=float, default=None, help="seconds per block")
+    parser.add_argument("--no-busy", action="store_true",
+                        help="skip the busy-machine blocks (a process spinning on one core), "
+                        "both in one-thread mode and with default threads (benchmarks/busy.py)")
+    parser.add_argument("--only", default=None, help="comma-separated implementations to run")
     parser.add_argument("--out", default=os.path.join(ROOT, "benchmarks", "results.json"))
     args = parser.parse_args(argv)
     reps = args.reps or (2 if args.quick else 9)
     seconds = args.seconds or (0.02 if args.quick else 0.5)
-    peers = _peers()
-
-    def log(name, row):
-        print(name, {k: round(v["wall_median"]) for k, v in row.items()}, flush=True)
-
-    results = time_workloads(reps, seconds, peers, log)
-    report = {
+    found = peers()
+    impls = ["graphgrad", "numpy"] + [p for p in workloads.PEERS if p in found]
+    if args.only:
+        impls = [k for k in impls if k in args.only.split(",")]
+    warmup = 0 if args.quick else 3
+    load_before = os.getloadavg()
+    results = time_all(impls, reps, seconds, warmup, with_busy=not args.no_busy)
+    default_busy = {}
+    if not args.no_busy:
+        default_busy = busy.run_children(impls, reps, seconds, warmup, USER_ENV,
+                                         "W1,W4" if args.quick else "W1,W2,W3,W4")
+        print("busy/quiet at default threads", {n: {k: round(v["busy_ratio"], 2)
+                                                    for k, v in r.items()}
+                                                for n, r in default_busy.items()}, flush=True)
+    out = {
         "command": " ".join([os.path.basename(sys.executable)] + sys.argv),
         "quick": args.quick, "python": platform.python_version(), "numpy": np.__version__,
-        "peers": peers, "machine": {"cpus": os.cpu_count(), "load": os.getloadavg()},
-        "implementations": ["graphgrad", "numpy"] + sorted(peers),
-        "workloads": results, "ratios": ratios(results),
-        "import_s": import_time(1 if args.quick else 7),
+        "peers": found, "threads": ONE_THREAD, "busy": not args.no_busy,
+        "machine": {"cpus": os.cpu_count(), "load_before": load_before,
+                    "load_after": os.getloadavg()},
+        "implementations": impls, "workloads": results, "ratios": report.ratios(results),
+        "busy_ratios": {} if args.no_busy else report.ratios(results, "busy_wall_median"),
+        "busy_default_threads": default_busy,
+        "import_s": import_time(1 if args.quick else 5, [k for k in IMPORTS
+                                                         if k in impls or k == "numpy"]),
+        "peak_memory_bytes": peak_memory([workloads.W1, workloads.W2, workloads.W3]),
         "graph_build": build_times((10, 20) if args.quick else (250, 500, 1000)),
     }
-    text = table(report)
+    text = report.table(out)
     print(text)
-    report["table"] = text
+    out["table"] = text
     with open(args.out, "w") as f:
-        json.dump(report, f, indent=1)
-    return report
+        json.dump(out, f, indent=1)
+    return out
 
 
 if __name__ == "__main__":

@@ -1,15 +1,29 @@
-"""The benchmark workloads, each as `setup() -> step` callables for graphgrad, a hand-written
-NumPy loop (preallocated buffers: the practical ceiling for NumPy kernels) and PyTorch eager
-when installed. Same data, same math, float32, one BLAS thread."""
+"""The benchmark workloads: graphgrad's sessions here, the other implementations in
+hand_numpy.py (a hand-written NumPy loop with preallocated buffers: the practical ceiling for NumPy
+kernels), peer_tf.py (TF 1.x compat, graph mode), peer_torch.py (PyTorch eager) and peer_jax.py
+(a jit-compiled step). Every factory returns a `step()` callable; same data (bench_data.py), same
+math, float32."""
+import importlib
+
+import bench_data
 import numpy as np
 
 import graphgrad as tf
 
+W1 = "W1 softmax regression (steps/s)"
+W2 = "W2 MLP 784-256-256-10 Adam (steps/s)"
+W3 = "W3 Deep-MNIST CNN Adam (steps/s)"
+W4 = "W4 tiny graph run (runs/s)"
+PEERS = ("tf", "torch", "jax")  # optional: used when importable
+IMPLEMENTATIONS = ("graphgrad", "numpy") + PEERS
 
-def _mnist_like(batch, rng):
-    x = rng.random((batch, 784), dtype=np.float32)
-    y = np.eye(10, dtype=np.float32)[rng.integers(0, 10, batch)]
-    return x, y
+
+def _session(graph, rewrites=None):
+    with graph.as_default():
+        config = tf.ConfigProto(graph_options=tf.GraphOptions(rewrite_options=rewrites))
+        sess = tf.Session(config=config)
+        sess.run(tf.global_variables_initializer())
+    return sess
 
 
 # --- W1: softmax regression 784->10, batch 100, SGD 0.5 (the seed's model) ---
@@ -17,7 +31,7 @@ def _mnist_like(batch, rng):
 def w1_session(rewrites=None):
     """The W1 graph in an initialized session, as `(sess, train, feed)`; `rewrites` is the
     `GraphOptions.rewrite_options` dict (None: the defaults)."""
-    xv, yv = _mnist_like(100, np.random.default_rng(0))
+    xv, yv = bench_data.w1_data()
     graph = tf.Graph()
     with graph.as_default():
         x = tf.placeholder(tf.float32, [None, 784])
@@ -27,186 +41,79 @@ def w1_session(rewrites=None):
         y = tf.nn.softmax(tf.matmul(x, w) + b)
         loss = tf.reduce_mean(-tf.reduce_sum(y_ * tf.log(y), reduction_indices=[1]))
         train = tf.train.GradientDescentOptimizer(0.5).minimize(loss)
-        config = tf.ConfigProto(graph_options=tf.GraphOptions(rewrite_options=rewrites))
-        sess = tf.Session(config=config)
-        sess.run(tf.global_variables_initializer())
-    return sess, train, {x: xv, y_: yv}
-
-
-def w1_graphgrad():
-    sess, train, feed = w1_session()
-    return lambda: sess.run(train, feed_dict=feed)
-
-
-def w1_numpy():
-    xv, yv = _mnist_like(100, np.random.default_rng(0))
-    w = np.zeros((784, 10), np.float32)
-    b = np.zeros(10, np.float32)
-    logits = np.empty((100, 10), np.float32)
-    gw = np.empty((784, 10), np.float32)
-    lr = np.float32(0.5 / 100)
-    ones = np.ones(10, np.float32)
-
-    def step():
-        z = np.dot(xv, w, out=logits)
-        z += b
-        z -= z.max(axis=1, keepdims=True)
-        np.exp(z, out=z)
-        z /= np.dot(z, ones)[:, None]
-        z -= yv
-        g = np.dot(xv.T, z, out=gw)
-        g *= lr
-        w[...] -= g
-        b[...] -= z.sum(axis=0) * lr
-    return step
-
-
-def w1_torch():
-    import torch
-    xv, yv = _mnist_like(100, np.random.default_rng(0))
-    x, y = torch.from_numpy(xv), torch.from_numpy(yv)
-    w = torch.zeros(784, 10, requires_grad=True)
-    b = torch.zeros(10, requires_grad=True)
-    opt = torch.optim.SGD([w, b], lr=0.5)
-
-    def step():
-        opt.zero_grad()
-        loss = -(y * torch.log_softmax(x @ w + b, dim=1)).sum(dim=1).mean()
-        loss.backward()
-        opt.step()
-    return step
+    return _session(graph, rewrites), train, {x: xv, y_: yv}
 
 
 # --- W2: MLP 784-256-256-10 ReLU, batch 128, Adam 1e-3 ---
 
-def _mlp_init(rng):
-    return [(rng.standard_normal((m, n)) * np.sqrt(2.0 / m)).astype(np.float32)
-            for m, n in ((784, 256), (256, 256), (256, 10))]
-
-
-def w2_graphgrad():
-    rng = np.random.default_rng(1)
-    xv, yv = _mnist_like(128, rng)
-    inits = _mlp_init(rng)
+def w2_session():
+    xv, yv, inits = bench_data.w2_data()
     graph = tf.Graph()
     with graph.as_default():
         x = tf.placeholder(tf.float32, [None, 784])
         y_ = tf.placeholder(tf.float32, [None, 10])
         h = x
         for i, w0 in enumerate(inits):
-            w = tf.Variable(w0)
-            b = tf.Variable(tf.zeros([w0.shape[1]]))
-            h = tf.matmul(h, w) + b
+            h = tf.matmul(h, tf.Variable(w0)) + tf.Variable(tf.zeros([w0.shape[1]]))
             if i < 2:
                 h = tf.nn.relu(h)
         loss = tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits(labels=y_, logits=h))
         train = tf.train.AdamOptimizer(1e-3).minimize(loss)
-        sess = tf.Session()
-        sess.run(tf.global_variables_initializer())
-    feed = {x: xv, y_: yv}
-    return lambda: sess.run(train, feed_dict=feed)
+    return _session(graph), train, {x: xv, y_: yv}
 
 
-def w2_numpy():
-    rng = np.random.default_rng(1)
-    xv, yv = _mnist_like(128, rng)
-    ws = _mlp_init(rng)
-    bs = [np.zeros(w.shape[1], np.float32) for w in ws]
-    params = ws + bs
-    ms = [np.zeros_like(p) for p in params]
-    vs = [np.zeros_like(p) for p in params]
-    hs = [np.empty((128, w.shape[1]), np.float32) for w in ws]
-    state = {"t": 0}
-    b1, b2, eps, lr = np.float32(0.9), np.float32(0.999), np.float32(1e-8), 1e-3
+# --- W3: the Deep-MNIST CNN, batch 50, Adam 1e-4, dropout 0.5 ---
 
-    def step():
-        a = xv
-        for i, (w, b, h) in enumerate(zip(ws, bs, hs)):
-            np.dot(a, w, out=h)
-            h += b
-            if i < 2:
-                np.maximum(h, 0, out=h)
-            a = h
-        g = hs[2]
-        g -= g.max(axis=1, keepdims=True)
-        np.exp(g, out=g)
-        g /= g.sum(axis=1, keepdims=True)
-        g -= yv
-        g /= np.float32(128)
-        grads_w, grads_b = [None] * 3, [None] * 3
-        for i in (2, 1, 0):
-            inp = xv if i == 0 else hs[i - 1]
-            grads_w[i] = np.dot(inp.T, g)
-            grads_b[i] = g.sum(axis=0)
-            if i:
-                g = np.dot(g, ws[i].T)
-                g *= hs[i - 1] > 0
-        state["t"] += 1
-        t = state["t"]
-        alpha = np.float32(lr * np.sqrt(1 - 0.999 ** t) / (1 - 0.9 ** t))
-        for p, gr, m, v in zip(params, grads_w + grads_b, ms, vs):
-            m += (gr - m) * (1 - b1)
-            v += (gr * gr - v) * (1 - b2)
-            p -= alpha * m / (np.sqrt(v) + eps)
-    return step
-
-
-def w2_torch():
-    import torch
-    rng = np.random.default_rng(1)
-    xv, yv = _mnist_like(128, rng)
-    layers = [torch.nn.Linear(m, n) for m, n in ((784, 256), (256, 256), (256, 10))]
-    for layer, w0 in zip(layers, _mlp_init(rng)):
-        with torch.no_grad():
-            layer.weight.copy_(torch.from_numpy(w0.T.copy()))
-            layer.bias.zero_()
-    model = torch.nn.Sequential(layers[0], torch.nn.ReLU(), layers[1], torch.nn.ReLU(),
-                                layers[2])
-    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
-    x, y = torch.from_numpy(xv), torch.from_numpy(yv)
-
-    def step():
-        opt.zero_grad()
-        loss = torch.nn.functional.cross_entropy(model(x), y)
-        loss.backward()
-        opt.step()
-    return step
+def w3_session():
+    """The TF tutorial's `deepnn` written with `import graphgrad as tf`, weights from bench_data."""
+    xv, yv, ws, bs = bench_data.w3_data()
+    graph = tf.Graph()
+    with graph.as_default():
+        x = tf.placeholder(tf.float32, [None, 784])
+        y_ = tf.placeholder(tf.float32, [None, 10])
+        keep_prob = tf.placeholder(tf.float32)
+        w = {k: tf.Variable(v) for k, v in ws.items()}
+        b = {k: tf.Variable(v) for k, v in bs.items()}
+        h = tf.reshape(x, [-1, 28, 28, 1])
+        for layer in ("conv1", "conv2"):
+            h = tf.nn.conv2d(h, w[layer], strides=[1, 1, 1, 1], padding="SAME")
+            h = tf.nn.relu(h + b[layer])
+            h = tf.nn.max_pool(h, ksize=[1, 2, 2, 1], strides=[1, 2, 2, 1], padding="SAME")
+        h = tf.nn.relu(tf.matmul(tf.reshape(h, [-1, 7 * 7 * 64]), w["fc1"]) + b["fc1"])
+        logits = tf.matmul(tf.nn.dropout(h, keep_prob), w["fc2"]) + b["fc2"]
+        loss = tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits(labels=y_, logits=logits))
+        train = tf.train.AdamOptimizer(1e-4).minimize(loss)
+    return _session(graph), train, {x: xv, y_: yv, keep_prob: 0.5}
 
 
 # --- W4: one run of a tiny graph (two 2x2 adds) ---
 
-def w4_graphgrad():
+def w4_session():
     graph = tf.Graph()
     with graph.as_default():
         x = tf.placeholder(tf.float32, [2, 2])
-        k = tf.constant([[1.0, 2.0], [3.0, 4.0]])
+        k = tf.constant(bench_data.W4_K)
         out = (x + k) + k
-        sess = tf.Session()
-    feed = {x: np.ones((2, 2), np.float32)}
-    return lambda: sess.run(out, feed_dict=feed)
+    return _session(graph), out, {x: np.ones((2, 2), np.float32)}
 
 
-def w4_numpy():
-    x = np.ones((2, 2), np.float32)
-    k = np.array([[1.0, 2.0], [3.0, 4.0]], np.float32)
-    return lambda: (x + k) + k
+SESSIONS = {W1: w1_session, W2: w2_session, W3: w3_session, W4: w4_session}
 
 
-def w4_torch():
-    import torch
-    x = torch.ones(2, 2)
-    k = torch.tensor([[1.0, 2.0], [3.0, 4.0]])
-    return lambda: (x + k) + k
+def graphgrad_step(workload):
+    sess, fetch, feed = SESSIONS[workload]()
+    return lambda: sess.run(fetch, feed_dict=feed)
 
 
-WORKLOADS = {
-    "W1 softmax regression (steps/s)": {"graphgrad": w1_graphgrad, "numpy": w1_numpy,
-                                        "torch": w1_torch},
-    "W2 MLP 784-256-256-10 Adam (steps/s)": {"graphgrad": w2_graphgrad, "numpy": w2_numpy,
-                                             "torch": w2_torch},
-    "W4 tiny graph run (runs/s)": {"graphgrad": w4_graphgrad, "numpy": w4_numpy,
-                                   "torch": w4_torch},
-}
+def _factory(impl, workload):
+    if impl == "graphgrad":
+        return lambda: graphgrad_step(workload)
+    module = "hand_numpy" if impl == "numpy" else "peer_" + impl
+    fn = {W1: "w1", W2: "w2", W3: "w3", W4: "w4"}[workload]
+    return lambda: getattr(importlib.import_module(module), fn)()
+
+
+WORKLOADS = {w: {impl: _factory(impl, w) for impl in IMPLEMENTATIONS} for w in (W1, W2, W3, W4)}
 
 
 def deep_model(layers, width=8):

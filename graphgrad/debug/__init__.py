@@ -8,6 +8,7 @@ from ..graph.tensor import Tensor
 from ..runtime.session import GraphGrowthWarning
 from .explain import explain, explain_text
 from .graph_view import to_dot, to_html
+from .memory import PeakMemory, peak_memory
 from .timeline import Timeline, profile_summary
 from .wrappers import (
     DebugWrapperSession,
@@ -29,4 +30,5 @@ Tensor.explain = _explain_method
 
 __all__ = ["explain", "explain_text", "to_dot", "to_html", "Timeline", "profile_summary",
            "DebugWrapperSession", "DumpingDebugWrapperSession", "DumpDir", "NonFiniteError",
-           "NonFiniteReport", "has_inf_or_nan", "GraphGrowthWarning"]
+           "NonFiniteReport", "has_inf_or_nan", "GraphGrowthWarning", "peak_memory",
+           "PeakMemory"]
