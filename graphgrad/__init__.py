@@ -49,6 +49,7 @@ from .ops.aliases import *
 from .ops.array_ops import *
 from .ops.check_ops import *
 from .ops.control_flow_ops import *
+from .ops.image_impl_ops import random_crop
 from .ops.indexing_ops import *
 from .ops.init_ops import *
 from .ops.logging_ops import *
@@ -59,6 +60,8 @@ from .ops.script_ops import *
 from .ops.sequence_ops import *
 from .ops.shape_ops import *
 from .ops.state_ops import assign, assign_add, assign_sub
+from .ops.stitch_ops import *
+from .ops.string_ops import *
 from .ops.variable_scope import *
 from .ops.variables import *
 from .runtime.config import ConfigProto, GPUOptions, GraphOptions, RunMetadata, RunOptions
@@ -74,7 +77,7 @@ from .debug import explain
 # Namespaces that most programs never touch load on first use, as TF1's tf.contrib did, so that
 # `import graphgrad` stays cheap.
 _LAZY = ("contrib", "debugging", "distributed", "initializers", "layers", "losses", "onnx",
-         "summary", "data", "app", "flags", "gfile", "logging")
+         "summary", "data", "app", "flags", "gfile", "logging", "image", "io")
 
 
 # TF 1.0-1.3 queues, loaded on first use like the namespaces above.
