@@ -77,11 +77,15 @@ from .debug import explain
 # Namespaces that most programs never touch load on first use, as TF1's tf.contrib did, so that
 # `import graphgrad` stays cheap.
 _LAZY = ("contrib", "debugging", "distributed", "initializers", "layers", "losses", "onnx",
-         "summary", "data", "app", "flags", "gfile", "logging", "image", "io")
+         "summary", "data", "app", "flags", "gfile", "logging", "image", "io", "graph_util")
 
 
 # TF 1.0-1.3 queues, loaded on first use like the namespaces above.
 _LAZY_QUEUES = ("FIFOQueue", "RandomShuffleQueue", "QueueBase")
+
+# TF's protobuf message classes (`graph_def = tf.GraphDef(); graph_def.ParseFromString(...)`):
+# they need the protobuf package, imported only when a program asks for one.
+_LAZY_PROTOS = ("GraphDef", "NodeDef", "AttrValue", "TensorProto", "MetaGraphDef")
 
 
 def __getattr__(name):
@@ -91,11 +95,14 @@ def __getattr__(name):
     if name in _LAZY_QUEUES:
         from .ops import queue_ops
         return getattr(queue_ops, name)
+    if name in _LAZY_PROTOS:
+        from .interop import load_protos
+        return getattr(load_protos(), name)
     raise AttributeError(f"module 'graphgrad' has no attribute '{name}'")
 
 
 def __dir__():
-    return sorted(set(globals()) | set(_LAZY_QUEUES))
+    return sorted(set(globals()) | set(_LAZY_QUEUES) | set(_LAZY_PROTOS))
 
 newaxis = None
 __version__ = "0.1.0"

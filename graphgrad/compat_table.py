@@ -15,7 +15,8 @@ from .check import differs_note, resolve
 # The TF 1.x namespaces graphgrad provides, in the order the table shows them; one that the
 # package does not (yet) have is left out.
 NAMESPACES = ("", "nn", "nn.rnn_cell", "math", "train", "layers", "losses", "initializers",
-              "summary", "debugging", "errors", "data", "contrib.layers", "contrib.rnn",
+              "summary", "debugging", "errors", "data", "image", "io", "graph_util",
+              "contrib.layers", "contrib.rnn",
               "examples.tutorials.mnist.input_data")
 
 HEADER = """# TF 1.x compatibility

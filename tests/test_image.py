@@ -136,7 +136,7 @@ def test_encode_png_and_jpeg_round_trip_through_the_decoders():
     assert png.op.type == "EncodePng" and jpeg.op.type == "EncodeJpeg" and png.dtype == tf.string
     back_png, back_jpeg, raw = run([tf.image.decode_png(png), tf.image.decode_jpeg(jpeg), jpeg])
     np.testing.assert_array_equal(back_png, image)
-    assert raw.item()[:3] == b"\xff\xd8\xff" and np.abs(back_jpeg.astype(int) - image).max() < 24
+    assert raw[:3] == b"\xff\xd8\xff" and np.abs(back_jpeg.astype(int) - image).max() < 24
 
 
 def test_decoding_without_pillow_names_the_image_extra(monkeypatch):

@@ -1,5 +1,5 @@
 """The layers import one way: graph/ knows no runtime, ops, kernels or train; kernels/ no graph.
-And `import graphgrad` stays cheap: no CuPy, MPI or TensorBoard at import time."""
+And `import graphgrad` stays cheap: no CuPy, MPI, TensorBoard or protobuf at import time."""
 import ast
 import os
 
@@ -59,10 +59,10 @@ def test_kernels_import_nothing_from_the_graph_or_the_runtime():
     assert _violations("kernels", forbidden) == []
 
 
-def test_import_graphgrad_loads_no_gpu_mpi_or_tensorboard_module():
+def test_import_graphgrad_loads_no_gpu_mpi_tensorboard_or_protobuf_module():
     loaded = run_python(
         "import sys, graphgrad\n"
-        "heavy = ('cupy', 'mpi4py', 'tensorboard', 'tensorflow', 'torch')\n"
+        "heavy = ('cupy', 'mpi4py', 'tensorboard', 'tensorflow', 'torch', 'google')\n"
         "print(sorted({m.split('.')[0] for m in sys.modules} & set(heavy)))").strip()
     assert loaded == "[]"
 
@@ -71,7 +71,7 @@ def test_import_graphgrad_leaves_the_heavy_namespaces_for_first_use():
     # Import *time* is measured in benchmarks/run.py (never by a timed unit test); what keeps it
     # low is that these load only when a program touches them.
     lazy = ("contrib", "layers", "losses", "summary", "data", "onnx", "interop", "distributed",
-            "dataset_ops", "app", "flags", "gfile", "logging")
+            "dataset_ops", "app", "flags", "gfile", "logging", "graph_util")
     loaded = run_python(
         "import sys, graphgrad\n"
         f"print(sorted(n for n in {lazy!r} if 'graphgrad.' + n in sys.modules))").strip()

@@ -25,8 +25,22 @@ def test_string_constants_hold_utf8_bytes_in_object_arrays():
     assert a.dtype == tf.string and b.shape.as_list() == [2]
     va, vb = run([a, b])
     assert vb.dtype == object and list(vb) == [b"x", b"yz"]
-    assert va.item() == "héllo".encode()
+    assert type(va) is bytes and va == "héllo".encode()  # TF fetches a scalar as bytes
     assert tf.as_dtype(np.array(["q"], dtype=object).dtype) is tf.string
+
+
+def test_scalar_string_fetches_are_bytes_on_every_fetch_path():
+    word = tf.constant("cat")
+    fed = tf.placeholder(tf.string)  # unknown shape: the check happens on the value
+    with tf.Session() as sess:
+        first, again = sess.run(word), sess.run(word)  # general path, then the cached fast path
+        nested = sess.run({"w": word, "n": [tf.constant(["a"]), fed]}, {fed: "dog"})
+        vector = sess.run(fed, {fed: ["x", "y"]})
+        called = sess.make_callable(word)()
+        evaluated = word.eval()
+    assert first == again == called == evaluated == b"cat" and type(first) is bytes
+    assert nested["w"] == b"cat" and nested["n"][1] == b"dog" and type(nested["n"][1]) is bytes
+    assert nested["n"][0].dtype == object and vector.shape == (2,)
 
 
 def test_string_placeholders_take_str_and_bytes_feeds():
@@ -71,10 +85,10 @@ def test_read_file_returns_the_exact_bytes_and_rereads_each_run(tmp_path):
     contents = tf.read_file(str(path))
     assert contents.op.type == "ReadFile" and contents.shape.ndims == 0
     with tf.Session() as sess:
-        assert sess.run(contents).item() == b"\x00\x01abc\x00\x00"
+        assert sess.run(contents) == b"\x00\x01abc\x00\x00"
         path.write_bytes(b"new")
-        assert sess.run(contents).item() == b"new"
-    assert run(tf.io.read_file(pathlib.Path(path))).item() == b"new"
+        assert sess.run(contents) == b"new"
+    assert run(tf.io.read_file(pathlib.Path(path))) == b"new"
 
 
 def test_read_file_of_a_missing_file_is_not_found_naming_the_op(tmp_path):
@@ -106,7 +120,7 @@ def test_whole_file_reader_reads_the_files_a_filename_queue_names(tmp_path):
         got = [sess.run([key, value]) for _ in range(3)]
         coord.request_stop()
         coord.join(threads)
-    assert [(k.item(), v.item()) for k, v in got] == [
+    assert [(k, v) for k, v in got] == [
         (p.encode(), b"content %d" % i) for i, p in enumerate(paths)]
 
 
@@ -131,7 +145,7 @@ def test_strings_compare_equal_and_come_back_from_py_func():
     eq, ne, out = run([tf.equal(names, "cat"), tf.not_equal(names, tf.constant("cat")), shout])
     np.testing.assert_array_equal(eq, [True, False, True])
     np.testing.assert_array_equal(ne, [False, True, False])
-    assert out.item() == b"WOOF!"
+    assert out == b"WOOF!"
 
 
 def test_fixed_length_record_reader_reads_cifar_style_records_across_files(tmp_path):
@@ -156,7 +170,7 @@ def test_fixed_length_record_reader_reads_cifar_style_records_across_files(tmp_p
             sess.run(label)
         coord.request_stop()
         coord.join(threads)
-    assert [k.item() for k, _, _ in got] == [
+    assert [k for k, _, _ in got] == [
         f"{p}:{i}".encode() for p in paths for i in range(3)]
     assert [int(lab[0]) for _, lab, _ in got] == [0, 1, 2, 10, 11, 12]
     np.testing.assert_array_equal(got[4][2].ravel(), range(1, 7))

@@ -29,8 +29,7 @@ def _remote_target(call):
 
 
 def _gpu_options(call):
-    return any(kw.arg in ("gpu_options", "device_count", "log_device_placement")
-               for kw in call.keywords)
+    return any(kw.arg == "gpu_options" for kw in call.keywords)
 
 
 @dataclass(frozen=True)
@@ -46,19 +45,22 @@ DIFFERENCES = [
                "graphgrad.distributed (Horovod-style, MPI)", _remote_target),
     Difference("InteractiveSession", "a non-empty `target` is ignored: graphgrad runs in this "
                "process", _remote_target),
-    Difference("ConfigProto", "device options (gpu_options, device_count, "
-               "log_device_placement) are accepted and have no effect: everything runs on the "
-               "CPU through NumPy", _gpu_options),
-    Difference("device", "device placement is accepted, but every op runs on the CPU "
-               "through NumPy"),
+    Difference("ConfigProto", "gpu_options (allow_growth, per_process_gpu_memory_fraction, "
+               "visible_device_list) are accepted and have no effect: CuPy's memory pool "
+               "allocates GPU memory as it is needed", _gpu_options),
+    Difference("device", "ops placed on a GPU run through CuPy (pip install "
+               "'graphgrad[gpu]'); where that GPU is missing they run on the CPU with one "
+               "warning per session, where TF raises unless allow_soft_placement is set"),
     Difference("py_func", "your function runs in the session's thread with NumPy arrays, as in "
                "TF1; it has no gradient unless you pass `grad=` or register one with "
                "gradient_override_map({'PyFunc': ...})"),
     Difference("train.Saver", "writes graphgrad's own `<prefix>.tensors` checkpoints, which "
                "TensorFlow cannot read: weights move between the two as NumPy arrays "
                "(tf.train.load_variable, Variable.load), see docs/from_tf1.md"),
-    Difference("train.import_meta_graph", ".meta files are graphgrad's JSON meta graphs: "
-               "a MetaGraphDef written by TensorFlow cannot be imported"),
+    Difference("train.import_meta_graph", "reads TensorFlow's MetaGraphDefs (binary or text; "
+               "needs the protobuf package), but drops their save/restore subgraph (the Saver "
+               "it returns works outside the graph), imports no function libraries, and raises "
+               "ValueError naming the first node whose op graphgrad does not have"),
     Difference("gather", "its gradient is a dense tensor where TF gives IndexedSlices: "
                "memory grows with the full params shape for big embedding tables"),
 ]

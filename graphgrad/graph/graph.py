@@ -252,6 +252,39 @@ class Graph:
     def version(self):
         return self._version
 
+    def as_graph_def(self, from_version=None, add_shapes=False):
+        """This graph as a TensorFlow GraphDef protobuf message (TF1 `Graph.as_graph_def`):
+        only the ops added since `version` was `from_version` if given, each node with an
+        `_output_shapes` attr if `add_shapes`.
+
+        Differs from TF: needs the protobuf package (`pip install 'graphgrad[interop]'`;
+        ImportError without it); ops graphgrad writes as small TF subgraphs add helper nodes
+        named under the op's name; a graph holding a py_func raises ValueError.
+        """
+        from ..interop import load_protos
+        load_protos()
+        from ..interop.graphdef_export import graph_to_graph_def
+        graph_def = graph_to_graph_def(self)
+        ops = {op.name: op for op in self._ops}
+        if from_version:
+            old = {op.name for op in self._ops[:from_version]}
+            by_name = {n.name: n for n in graph_def.node}
+            keep, stack = set(), [name for name in by_name if name not in old]
+            while stack:  # the new ops and the helper nodes (not ops) written for them
+                name = stack.pop()
+                if name not in keep:
+                    keep.add(name)
+                    inputs = (i.lstrip("^").partition(":")[0] for i in by_name[name].input)
+                    stack.extend(i for i in inputs if i not in ops and i in by_name)
+            nodes = [n for n in graph_def.node if n.name in keep]
+            del graph_def.node[:]
+            graph_def.node.extend(nodes)
+        if add_shapes:
+            for node in graph_def.node:
+                if node.name in ops:
+                    _add_output_shapes(node, ops[node.name].outputs)
+        return graph_def
+
     def as_default(self):
         return _default_graph_context(self)
 
@@ -274,6 +307,19 @@ def pop_innermost(stack, item):
         if stack[i] is item:
             del stack[i]
             return
+
+
+def _add_output_shapes(node, outputs):
+    """TF's `_output_shapes` attr: one TensorShapeProto per output."""
+    shapes = node.attr["_output_shapes"].list
+    shapes.SetInParent()
+    for t in outputs:
+        proto = shapes.shape.add()
+        if t.shape.ndims is None:
+            proto.unknown_rank = True
+        else:
+            for d in t.shape.as_list():
+                proto.dim.add(size=-1 if d is None else d)
 
 
 @contextlib.contextmanager

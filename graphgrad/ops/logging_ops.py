@@ -19,7 +19,8 @@ _COUNTS = weakref.WeakKeyDictionary()
 
 
 def string_constant(text, name="Const"):
-    """A scalar tf.string Const holding `text` (graphgrad's constant() takes no strings)."""
+    """A scalar tf.string Const holding `text` (UTF-8 bytes), as `tf.constant(text)` makes, for
+    the logging ops' messages and formats."""
     value = np.array(text.encode() if isinstance(text, str) else bytes(text), dtype=object)
     value.flags.writeable = False
     return CONST(value=value, dtype=dtypes.string, name=name)

@@ -1,4 +1,5 @@
 """Flattens nested fetches (lists, tuples, namedtuples, dicts) to graph elements and back."""
+from ..graph import dtypes
 
 
 class FetchStructure:
@@ -9,6 +10,9 @@ class FetchStructure:
         elements = []
         self._template = self._flatten(fetches, elements)
         self.elements = tuple(elements)
+        # TF hands a scalar tf.string back as `bytes`, not as a 0-d object array.
+        self.strings = tuple(i for i, e in enumerate(self.elements)
+                             if getattr(e, "dtype", None) == dtypes.string)
 
     def _flatten(self, fetch, out):
         if isinstance(fetch, dict):
@@ -33,6 +37,11 @@ class FetchStructure:
         return len(out) - 1
 
     def build(self, values):
+        if self.strings:
+            values = list(values)
+            for i in self.strings:
+                if getattr(values[i], "ndim", None) == 0:
+                    values[i] = values[i].item()
         return self._build(self._template, values)
 
     def _build(self, t, values):

@@ -127,7 +127,12 @@ class Session:
 
     @property
     def graph_def(self):
-        return [op.node_def for op in self._graph.get_operations()]
+        """The session's graph as a TensorFlow GraphDef message (`graph.as_graph_def()`).
+
+        Differs from TF: needs the protobuf package (`pip install 'graphgrad[interop]'`);
+        without it, ImportError, as for `tf.train.write_graph`, which needs it too.
+        """
+        return self._graph.as_graph_def()
 
     def as_default(self):
         return _DefaultSession(self)
@@ -316,6 +321,8 @@ def _builder(structure):
     """`values -> fetch result` without rebuilding the nesting for the common shapes."""
     elements = structure.elements
     template = structure._template
+    if structure.strings:
+        return structure.build
     if template == 0 and len(elements) == 1:
         return _first
     if isinstance(template, tuple) and template[0] is list and all(

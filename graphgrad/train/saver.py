@@ -57,9 +57,12 @@ def _prefix_dir(save_path):
 class Saver:
     """Saves and restores variables (TF1 `tf.train.Saver`).
 
-    Differs from TF: one `<prefix>.tensors` file per checkpoint (checksummed, see
-    checkpoint_io.py) instead of `.index` + `.data-*`; `.meta` holds graphgrad's JSON meta graph;
-    the state file records paths relative to its folder; no save/restore ops in the graph.
+    Differs from TF: saves one `<prefix>.tensors` file per checkpoint (checksummed, see
+    checkpoint_io.py) instead of `.index` + `.data-*`, which TF cannot read (restore reads both);
+    `.meta` is TF's binary MetaGraphDef, which TF's import_meta_graph loads (graphgrad's JSON
+    meta graph, with a warning, where the protobuf package is missing); the state file records
+    paths relative to its folder; no save/restore ops in graphgrad's graph (the `.meta` file
+    carries TF's `save/` subgraph for TF).
     """
 
     def __init__(self, var_list=None, reshape=False, sharded=False, max_to_keep=5,
