@@ -9,17 +9,8 @@ from PIL import Image
 
 import graphgrad as tf
 
+from .helpers import run
 from .ops.cases_image import adjoint, np_resize_bicubic, np_resize_bilinear
-
-
-def run(fetches, feed_dict=None):
-    with tf.Session() as sess:
-        return sess.run(fetches, feed_dict)
-
-
-@pytest.fixture(autouse=True)
-def fresh_graph():
-    tf.reset_default_graph()
 
 
 def smooth_image(h=12, w=16, seed=0):

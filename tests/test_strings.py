@@ -7,16 +7,7 @@ import pytest
 
 import graphgrad as tf
 
-
-def run(fetches, feed_dict=None):
-    with tf.Session() as sess:
-        return sess.run(fetches, feed_dict)
-
-
-@pytest.fixture(autouse=True)
-def fresh_graph():
-    tf.reset_default_graph()
-
+from .helpers import run
 
 # --- string tensors ---------------------------------------------------------------------------
 
