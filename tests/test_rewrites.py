@@ -208,3 +208,100 @@ def test_a_loaded_array_is_never_updated_in_place():
         sess.run(train)
         np.testing.assert_array_equal(sess.run(w), [3.0, 3.0])
     np.testing.assert_array_equal(mine, [5.0, 5.0])
+
+
+def _train_only(opts, steps=6):
+    """W1 trained without fetching the loss (so only its shape is needed), batch sizes 7, 3, 7."""
+    tf.reset_default_graph()
+    x, y_, w, b, loss, train, feeds = _w1()
+    with _session(**opts) as sess:
+        sess.run(tf.global_variables_initializer())
+        for i in range(steps):
+            sess.run(train, feeds[i % 3])
+        return sess.run(w), sess.run(b), _plan(sess, train)
+
+
+def test_a_loss_only_its_gradient_shape_needs_is_not_computed():
+    w, b, plan = _train_only({})
+    skipped = sorted(s.op.type for s in plan.steps if "shape_only" in s.tags)
+    assert skipped == ["Log", "Mul", "Neg", "Sum"]
+    assert [s.op.name for s in plan.steps if "reused_buffer" in s.tags] == \
+        ["gradients/MatMul_grad/MatMul_1"]
+    tags = {"shape_only_stand_ins": "shape_only", "gradient_buffers": "reused_buffer"}
+    for opts in ({"shape_only_stand_ins": False}, {"gradient_buffers": False}, ALL_OFF):
+        off_w, off_b, off_plan = _train_only(opts)
+        off_tags = {t for s in off_plan.steps for t in s.tags}
+        assert not any(tags[name] in off_tags for name in opts if name in tags)
+        np.testing.assert_allclose(w, off_w, rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(b, off_b, rtol=1e-5, atol=1e-6)
+
+
+def test_shape_only_values_still_report_incompatible_shapes():
+    x = tf.placeholder(tf.float32, [None, 3])
+    y = tf.placeholder(tf.float32, [None, 3])
+    shape = tf.shape(tf.reduce_sum(tf.exp(x) * y, axis=[1], keepdims=True))
+    with tf.Session() as sess:
+        np.testing.assert_array_equal(sess.run(shape, {x: np.ones((2, 3)), y: np.ones((1, 3))}),
+                                      [2, 1])
+        assert all("shape_only" in s.tags for s in _plan(sess, shape).steps
+                   if s.op.type in ("Exp", "Mul", "Sum"))
+        np.testing.assert_array_equal(sess.run(shape, {x: np.ones((5, 3)), y: np.ones((5, 3))}),
+                                      [5, 1])
+        with pytest.raises(tf.errors.InvalidArgumentError, match="Mul"):
+            sess.run(shape, {x: np.ones((2, 3)), y: np.ones((4, 3))})
+
+
+def test_softmax_shifts_each_row_alone_when_rows_lie_far_apart():
+    z = tf.placeholder(tf.float32, [None, 3])
+    sm = tf.nn.softmax(z)
+    rows = np.array([[0.5, -1.0, 2.0], [1000.0, 999.0, 990.0], [-1000.0, -1001.0, -1000.5],
+                     [3.0, np.inf, 1.0], [np.nan, 0.0, 1.0], [-np.inf, 0.0, 1.0]], np.float32)
+    shifted = rows - np.nan_to_num(rows, posinf=0, neginf=0).max(axis=1, keepdims=True)
+    with np.errstate(invalid="ignore"):
+        e = np.exp(shifted.astype(np.float64))
+        want = e / e.sum(axis=1, keepdims=True)
+    with tf.Session() as sess:
+        # no shift needed; shifted by the batch's max; far-apart rows; inf and NaN rows
+        for pick in ([0], [1], [0, 1, 2], [0, 1, 2, 3, 4, 5]):
+            got = sess.run(sm, {z: rows[pick]})
+            assert got.dtype == np.float32
+            np.testing.assert_allclose(got[:3], want[pick][:3], rtol=1e-6, atol=1e-30)
+        assert "specialized" in _plan(sess, sm).steps[0].tags
+    assert np.isnan(got[3:5]).all()
+    np.testing.assert_allclose(got[5], [0.0, 0.26894142, 0.7310586], rtol=1e-6)
+
+
+def test_a_fetched_in_place_update_hands_out_a_copy_of_the_variable():
+    from graphgrad.ops.training_ops import apply_gradient_descent
+    w = tf.Variable(np.array([1.0, 2.0], np.float32))
+    update = apply_gradient_descent(w, tf.constant(0.5), tf.constant([2.0, 2.0]))
+    step = tf.group(update)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        sess.run(step)
+        sess.run(step)
+        assert any("inplace" in s.tags for s in _plan(sess, step).steps)
+        got = sess.run(update)
+        got[0] = 99.0
+        np.testing.assert_array_equal(sess.run(w), [-2.0, -1.0])
+
+
+def test_a_fetched_weight_gradient_is_never_a_reused_buffer():
+    x, y_, w, b, loss, _, feeds = _w1()
+    opt = tf.train.GradientDescentOptimizer(0.5)
+    grads = opt.compute_gradients(loss, [w, b])
+    train = opt.apply_gradients(grads)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        for feed in feeds:
+            sess.run(train, feed)
+        assert any("reused_buffer" in s.tags for s in _plan(sess, train).steps)
+        before = sess.run(w)
+        g, _ = sess.run([grads[0][0], train], feeds[0])
+        kept = g.copy()
+        assert not any("reused_buffer" in s.tags for s in _plan(sess, grads[0][0]).steps)
+        np.testing.assert_allclose(sess.run(w), before - 0.5 * g, rtol=1e-5, atol=1e-7)
+        for feed in feeds:
+            sess.run(train, feed)
+            sess.run([grads[0][0], train], feed)
+        np.testing.assert_array_equal(g, kept)

@@ -45,14 +45,51 @@ def sum_2d(x, axis, keepdims):
     return out.reshape(1, -1) if keepdims else out
 
 
+# A row whose exponentials, shifted by the matrix's max, sum to at least e**-20 has its own max
+# within about 20 of the matrix's: its terms lose no more to underflow than with its own shift.
+_SHIFT_FLOOR = float(np.exp(-20.0))
+_NO_SHIFT_BELOW = {}
+
+
+def _no_shift_bound(dtype, n):
+    """The largest max for which exp(x) of a row of n cannot overflow, nor its sum."""
+    key = (dtype, n)
+    bound = _NO_SHIFT_BELOW.get(key)
+    if bound is None:
+        bound = _NO_SHIFT_BELOW[key] = float(np.log(np.finfo(dtype).max / n)) - 1.0
+    return bound
+
+
 def softmax_2d(x):
-    """Stable softmax over the last axis of a 2-D float array, in place on one temporary."""
+    """Stable softmax over the last axis of a 2-D float array, in place on one temporary.
+
+    NumPy's per-row max of short rows costs more than the rest of the softmax, so float32 and
+    float64 skip it (`_exp_unshifted`); when some row's exponentials then sum to so little that
+    its terms would lose precision to underflow (or the input holds inf or NaN), and for other
+    dtypes, every row is shifted by its own max."""
     if x.ndim != 2 or not x.size:
         return softmax(np, x)
-    e = x - x.max(axis=1, keepdims=True)
-    np.exp(e, out=e)
-    e /= row_sums(e).reshape(-1, 1)
+    total = None
+    if x.dtype == np.float32 or x.dtype == np.float64:  # float16 cannot hold the floor
+        e, total = _exp_unshifted(x)
+    if total is None or not np.minimum.reduce(total) >= _SHIFT_FLOOR:
+        e = x - x.max(axis=1, keepdims=True)
+        np.exp(e, out=e)
+        total = row_sums(e)
+    e /= total.reshape(-1, 1)
     return e
+
+
+def _exp_unshifted(x):
+    """(exp(x - c), its row sums): c = 0 when the matrix's max is small enough that nothing can
+    overflow (softmax is shift-invariant), else the matrix's max."""
+    top = np.maximum.reduce(x, axis=None)  # (ndarray.max adds a Python-level wrapper)
+    if top <= _no_shift_bound(x.dtype, x.shape[1]):
+        e = np.exp(x)
+    else:
+        e = x - top
+        np.exp(e, out=e)
+    return e, row_sums(e)
 
 
 def softmax_log_grad(g, sm):

@@ -27,7 +27,10 @@ def generate(steps, template, feed_slots, fetch_slots):
             outs = f"v{st.outs[0]} = "
         else:
             outs = "".join(f"v{o}, " for o in st.outs) + "= " if st.outs else ""
-        lines.append(f"    {outs}k{i}({', '.join(args)})")
+        call = f"k{i}({', '.join(args)})"
+        if outs and args and all(isinstance(src, int) for src in st.ins):
+            call = _inlined(i, fn, args, call, namespace)
+        lines.append(f"    {outs}{call}")
     lines.append("    return (" + "".join(
         "None, " if s is None else f"v{s}, " for s in fetch_slots) + ")")
     _PLAN_COUNT[0] += 1
@@ -35,3 +38,23 @@ def generate(steps, template, feed_slots, fetch_slots):
     exec(code, namespace)  # noqa: S102 - our own generated source, no user text in it
     fn = namespace["run"]
     return fn, fn.__code__
+
+
+def _inlined(i, fn, args, call, namespace):
+    """`call` behind an inline test that answers without calling when it can: a memo hit (by
+    input identity or shape, rewrite.memo_wrapper), or a SumToShape whose gradient already has
+    the target shape. A test costs a comparison per input; a Python call costs far more."""
+    state = getattr(fn, "memo_state", None)
+    if state is not None and len(state) == len(args) + 1:
+        namespace[f"m{i}"] = state
+        if fn.memo_kind == "shape":
+            tests = [f"getattr({a}, 'shape', m{i}) == m{i}[{j}]" for j, a in enumerate(args)]
+        else:
+            tests = [f"{a} is m{i}[{j}]" for j, a in enumerate(args)]
+        return f"m{i}[{len(args)}] if {' and '.join(tests)} else {call}"
+    last = getattr(fn, "passthrough", None)
+    if last is not None and len(args) == 2:
+        namespace[f"p{i}"] = last
+        g, s = args
+        return f"{g} if {s} is p{i}[0] and getattr({g}, 'shape', p{i}) == p{i}[1] else {call}"
+    return call

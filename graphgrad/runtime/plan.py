@@ -221,6 +221,9 @@ class Plan:
         if opts["specialize_kernels"]:  # NumPy/BLAS kernels: for CPU steps only
             _rewrite.specialize_kernels(steps if self._placed is None else
                                         [st for st in steps if not _transfers.on_gpu(st)])
+        if opts["shape_only_stand_ins"] and self._placed is None:  # NumPy stand-ins
+            live = {_rewrite.resolve(alias, s) for s in fetched}
+            steps = _rewrite.shape_only_stand_ins(steps, live)
         if opts["shape_memo"]:
             steps = _rewrite.shape_memo(steps, template)
         if opts["inplace_updates"]:
@@ -228,6 +231,10 @@ class Plan:
             for st in _rewrite.inplace_updates(steps, live):
                 st.fn = partial(st.fn, owned=self._owned)
                 st.tags.append("inplace")
+                if self._placed is None:
+                    _rewrite.direct_update(st)
+        if opts["gradient_buffers"] and self._placed is None:
+            _rewrite.gradient_buffers(steps, {_rewrite.resolve(alias, s) for s in fetched})
         return steps, alias
 
     def run(self, feed_arrays):

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ..kernels import fused
+from .specialize import direct_update, gradient_buffers, specialize_kernels  # noqa: F401 (plan)
 
 ENABLED = {
     "remove_identity": True,     # Identity steps become aliases of their input slot
@@ -20,6 +21,8 @@ ENABLED = {
     "fuse_softmax_grad": True,   # the gradient of log(softmax(x)) as one kernel
     "inplace_updates": True,     # optimizer updates write into the variables' own buffers
     "prune_dead": True,          # pure steps whose values nothing reads any more are dropped
+    "shape_only_stand_ins": True,  # values only Shape/Size read: their shape, not their values
+    "gradient_buffers": True,    # a weight gradient only its SGD update reads: a reused buffer
 }
 
 # Ops whose kernels always return a new array (never an input or a view of one).
@@ -193,58 +196,82 @@ def shape_memo(steps, template):
     return steps
 
 
-def _dot_kernel(ta, tb):
-    if ta and tb:
-        return lambda a, b: np.dot(a.T, b.T)
-    if ta:
-        return lambda a, b: np.dot(a.T, b)
-    if tb:
-        return lambda a, b: np.dot(a, b.T)
-    return np.dot
+# Pure ops whose output shape follows from their inputs' shapes by a rule the plan knows:
+# same shape as the one input, NumPy broadcasting of the two inputs, or a reduction over static
+# axes (Max/Min are left out: on an empty axis their kernels raise, and that error must stay).
+_SAME_SHAPE = frozenset(("Neg", "Log", "Exp", "Square", "Sqrt", "Rsqrt", "Abs", "Sigmoid", "Tanh",
+                         "Relu", "Reciprocal", "Log1p", "Expm1", "Softmax", "LogSoftmax", "Cast",
+                         "Softplus", "Elu", "Sign"))
+_BROADCASTING = frozenset(("Add", "AddV2", "Sub", "Mul", "RealDiv", "Maximum", "Minimum",
+                           "SquaredDifference"))
+_REDUCING = frozenset(("Sum", "Mean", "Prod"))
 
 
-def _sum_to_kernel(fn):
-    last = [None, None]
+def _result_shape(op):
+    """`shape(*input_shapes)` for the op's output, or None when the op has no such rule."""
+    n = len(op.inputs)
+    if op.type in _SAME_SHAPE and n == 1:
+        return lambda s: s
+    if op.type in _BROADCASTING and n == 2:
+        return lambda a, b: a if a == b else np.broadcast_shapes(a, b)
+    if op.type in _REDUCING and n == 1:
+        axis, keep = op.attrs.get("axis"), bool(op.attrs.get("keepdims"))
 
-    def sum_to(g, s):
-        if s is not last[0]:
-            last[0], last[1] = s, tuple(int(d) for d in s)
-        if g.shape == last[1]:
-            return g
-        if g.ndim == 2 and last[1] == g.shape[1:] and g.dtype.kind == "f":
-            return fused.col_sums(g)
-        return fn(g, s)
-    return sum_to
-
-
-def _float_2d(t):
-    return t.shape.ndims == 2 and t.dtype.is_floating
-
-
-def _sum_kernel(axis, keepdims):
-    def reduce_sum(x):
-        return fused.sum_2d(x, axis, keepdims)
-    return reduce_sum
+        def reduced(s):
+            dims = range(len(s)) if axis is None else _axes(axis, len(s))
+            return tuple(1 if i in dims else d for i, d in enumerate(s) if keep or i not in dims)
+        return reduced
+    return None
 
 
-def specialize_kernels(steps):
-    """NumPy calls that skip generic dispatch, for float inputs of static rank 2: MatMul as
-    np.dot on transposed views, Sum over one axis and Softmax via gemv row sums, and SumToShape
-    returning its input when shapes agree (a column sum via gemv for a bias gradient)."""
+def _axes(axis, rank):
+    """The reduction axes as a set of non-negative ints; raises as the kernel would."""
+    dims = {a + rank if a < 0 else a for a in axis}
+    if len(dims) != len(axis) or not all(0 <= a < rank for a in dims):
+        raise ValueError(f"Invalid reduction axes {list(axis)} for input with {rank} dimensions")
+    return dims
+
+
+def _stand_in_kernel(rule, dtype, n_in):
+    """A kernel returning a zero-strided zero array of the output's shape instead of computing
+    it: the same object while the input shapes stay the same (so identity memos downstream hit).
+    Its memo is a shape memo as `memo_wrapper` keeps them, which the generated plan tests inline."""
+    state = [object()] * n_in + [None]
+
+    def stand_in(*xs):
+        shapes = [np.shape(x) for x in xs]
+        if shapes != state[:n_in]:
+            state[n_in] = np.broadcast_to(np.zeros((), dtype), rule(*shapes))
+            state[:n_in] = shapes
+        return state[n_in]
+    stand_in.memo_state, stand_in.memo_kind = state, "shape"
+    return stand_in
+
+
+def shape_only_stand_ins(steps, protected):
+    """Pure steps whose outputs only shape sources read (a W1 loss that nothing fetches, whose
+    Shape and Size its gradient needs) compute just their output's shape from their inputs'
+    shapes: the loss's Log, Mul, Sum and Neg no longer run."""
+    readers = {}
     for st in steps:
-        op = st.op
-        if op.type == "MatMul" and all(_float_2d(t) for t in op.inputs):
-            st.fn = _dot_kernel(op.attrs["transpose_a"], op.attrs["transpose_b"])
-        elif op.type == "Sum" and _float_2d(op.inputs[0]) and \
-                tuple(op.attrs["axis"] or (None,)) in ((0,), (1,), (-1,), (-2,)):
-            st.fn = _sum_kernel(tuple(op.attrs["axis"]), op.attrs["keepdims"])
-        elif op.type == "Softmax" and _float_2d(op.inputs[0]):
-            st.fn = fused.softmax_2d
-        elif op.type == "SumToShape":
-            st.fn = _sum_to_kernel(st.fn)
-        else:
+        for i in st.ins:
+            if isinstance(i, int):
+                readers.setdefault(i, []).append(st)
+    converted = set()
+    for st in reversed(steps):
+        if (len(st.outs) != 1 or st.outs[0] in protected or not _pure(st)
+                or not all(isinstance(i, int) for i in st.ins)):
             continue
-        st.tags.append("specialized")
+        rule = _result_shape(st.op)
+        dtype = st.op.outputs[0].dtype.np
+        if rule is None or not all(t.dtype.np.kind in "biufc"
+                                   for t in (*st.op.inputs, st.op.outputs[0])):
+            continue
+        users = readers.get(st.outs[0], ())
+        if users and all(u.op.type in SHAPE_SOURCES or id(u) in converted for u in users):
+            st.fn = _stand_in_kernel(rule, dtype, len(st.ins))
+            st.tags.append("shape_only")
+            converted.add(id(st))
     return steps
 
 
@@ -307,27 +334,31 @@ def fuse_softmax_grad(steps, protected):
 
 
 def memo_wrapper(fn, kind, n_in, multi):
-    """The step function with its memo: by input shape, or by input identity."""
-    last = [object(), None]
+    """The step function with its memo: by input shape, or by input identity.
+
+    The memo lives in `wrapper.memo_state`, `[key_1, ..., key_n, result]` (keys: the inputs, or
+    their shapes when `wrapper.memo_kind` is "shape"), so that the generated plan can test it
+    inline and call the wrapper only on a miss (codegen.py)."""
+    state = [object()] * n_in + [None]
     if kind == "shape":
         def by_shape(x):
             s = getattr(x, "shape", None)
-            if s is not None and s == last[0]:
-                return last[1]
-            r = fn(x)
-            last[0], last[1] = s, _freeze_all(r, multi)
-            return last[1]
-        return by_shape
-    keys = [object()] * n_in
-
-    def by_identity(*args):
-        if all(a is k for a, k in zip(args, keys)):
-            return last[1]
-        r = fn(*args)
-        keys[:] = args
-        last[1] = _freeze_all(r, multi)
-        return last[1]
-    return by_identity
+            if s is not None and s == state[0]:
+                return state[1]
+            state[1] = _freeze_all(fn(x), multi)
+            state[0] = s if s is not None else object()
+            return state[1]
+        wrapper = by_shape
+    else:
+        def by_identity(*args):
+            if all(a is k for a, k in zip(args, state)):
+                return state[n_in]
+            state[n_in] = _freeze_all(fn(*args), multi)
+            state[:n_in] = args
+            return state[n_in]
+        wrapper = by_identity
+    wrapper.memo_state, wrapper.memo_kind = state, kind
+    return wrapper
 
 
 def _freeze_all(result, multi):
