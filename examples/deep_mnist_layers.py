@@ -9,6 +9,12 @@ dropout(rate=0.5, training=...), a 10-unit dense readout, Adam 1e-4, batches of 
 Same command line and output as examples/deep_mnist.py. The weights start as the tutorial's
 (truncated normal with stddev 0.1, biases 0.1) rather than tf.layers' Glorot and zeros, so the
 two programs train the same model from the same kind of start.
+
+Documented run on full MNIST (same flags as deep_mnist.py's: `--steps 20000 --print-every 500
+--test-every 2500 --seed 1`; one BLAS thread, the 2-core machine shared with another training
+job; log in examples/logs/deep_mnist_layers_20000_steps.log): test accuracy 0.9785 at step 2500,
+0.9894 at 10000, 0.9918 at 12500 and 0.9926 on all 10000 test images after 20000 steps, in
+3393 s (5.9 steps/s).
 """
 import argparse
 import os
