@@ -235,3 +235,19 @@ def test_fetched_arrays_belong_to_the_caller():
         const += 1.0
         np.testing.assert_array_equal(sess.run(v), np.zeros(4))
         np.testing.assert_array_equal(sess.run(c), [1.0, 2.0])
+
+
+def test_zero_d_fetches_are_numpy_scalars_as_tf_returns_them():
+    x = tf.placeholder(tf.float32, None)
+    total = tf.reduce_sum(tf.constant([1, 2, 3]))
+    with tf.Session() as sess:
+        for _ in range(2):  # the first run and the cached fast path
+            value, count, unknown = sess.run([tf.constant(2.5), total, x * 2], {x: 1.5})
+            assert type(value) is np.float32 and value == 2.5
+            assert type(count) is np.int32 and count == 6
+            assert type(unknown) is np.float32 and unknown == 3.0
+            assert type(sess.run(total)) is np.int32
+        assert type(total.eval()) is np.int32
+        assert type(sess.make_callable(total)()) is np.int32
+        vector = sess.run(x * 2, {x: [1.0]})  # unknown rank, 1-d value: stays an array
+        assert isinstance(vector, np.ndarray) and vector.shape == (1,)

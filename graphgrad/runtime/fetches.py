@@ -10,9 +10,13 @@ class FetchStructure:
         elements = []
         self._template = self._flatten(fetches, elements)
         self.elements = tuple(elements)
-        # TF hands a scalar tf.string back as `bytes`, not as a 0-d object array.
+        # TF hands a 0-d value back as a NumPy scalar (np.float32(2.0)), and a scalar tf.string
+        # as `bytes`, not as 0-d arrays: the tensors that may be 0-d (static rank 0 or unknown).
         self.strings = tuple(i for i, e in enumerate(self.elements)
                              if getattr(e, "dtype", None) == dtypes.string)
+        self.scalars = tuple(i for i, e in enumerate(self.elements)
+                             if getattr(e, "dtype", None) not in (None, dtypes.string)
+                             and e.shape.ndims in (0, None))
 
     def _flatten(self, fetch, out):
         if isinstance(fetch, dict):
@@ -37,11 +41,14 @@ class FetchStructure:
         return len(out) - 1
 
     def build(self, values):
-        if self.strings:
+        if self.strings or self.scalars:
             values = list(values)
             for i in self.strings:
                 if getattr(values[i], "ndim", None) == 0:
                     values[i] = values[i].item()
+            for i in self.scalars:
+                if getattr(values[i], "ndim", None) == 0:
+                    values[i] = values[i][()]
         return self._build(self._template, values)
 
     def _build(self, t, values):
