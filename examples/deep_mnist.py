@@ -70,18 +70,26 @@ def deepnn(x):
 
 
 def evaluate(sess, tensors, images, labels, feeds, batch=1000):
-    """The means of `tensors` over the test set, fed `batch` images at a time."""
-    x, y_, keep_prob = feeds
+    """The means of `tensors` over the test set, fed `batch` images at a time; `feeds` is
+    (x, y_, the extra test-time feeds: keep_prob 1.0)."""
+    x, y_, extra = feeds
     totals = [0.0] * len(tensors)
     for start in range(0, len(images), batch):
         part = slice(start, start + batch)
-        values = sess.run(tensors, {x: images[part], y_: labels[part], keep_prob: 1.0})
+        values = sess.run(tensors, {x: images[part], y_: labels[part], **extra})
         totals = [t + float(v) * len(images[part]) for t, v in zip(totals, values)]
     return [t / max(len(images), 1) for t in totals]
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def tutorial_model(x):
+    """The tutorial's deepnn: logits, the extra feeds of a training step and of a test run."""
+    y_conv, keep_prob = deepnn(x)
+    return y_conv, {keep_prob: 0.5}, {keep_prob: 1.0}
+
+
+def main(argv=None, model=tutorial_model, description=__doc__):
+    """Trains `model(x) -> (logits, training feeds, test feeds)` as the tutorial does."""
+    parser = argparse.ArgumentParser(description=description.split("\n\n")[0])
     parser.add_argument("--steps", type=int, default=20000)
     parser.add_argument("--data-dir", default=os.environ.get("MNIST_DATA_DIR")
                         or input_data.bundled_dir())
@@ -98,14 +106,14 @@ def main(argv=None):
     mnist = input_data.read_data_sets(args.data_dir, one_hot=True)
     x = tf.placeholder(tf.float32, [None, 784])
     y_ = tf.placeholder(tf.float32, [None, 10])
-    y_conv, keep_prob = deepnn(x)
+    y_conv, train_feeds, test_feeds = model(x)
 
     cross_entropy = tf.reduce_mean(
         tf.nn.softmax_cross_entropy_with_logits(labels=y_, logits=y_conv))
     train_step = tf.train.AdamOptimizer(1e-4).minimize(cross_entropy)
     correct_prediction = tf.equal(tf.argmax(y_conv, 1), tf.argmax(y_, 1))
     accuracy = tf.reduce_mean(tf.cast(correct_prediction, tf.float32))
-    feeds = (x, y_, keep_prob)
+    feeds = (x, y_, test_feeds)
     images, labels = mnist.test.images[:args.test_images], mnist.test.labels[:args.test_images]
 
     with tf.Session() as sess:
@@ -117,14 +125,14 @@ def main(argv=None):
             batch = mnist.train.next_batch(50)
             if i % args.print_every == 0:
                 train_accuracy = sess.run(accuracy, feed_dict={
-                    x: batch[0], y_: batch[1], keep_prob: 1.0})
+                    x: batch[0], y_: batch[1], **test_feeds})
                 print("step %d, training accuracy %g (%.1f s)" % (
                     i, train_accuracy, time.time() - start))
             if args.test_every and i and i % args.test_every == 0:
                 loss, acc = evaluate(sess, [cross_entropy, accuracy], images, labels, feeds)
                 print("step %d, test accuracy %g (%.1f s)" % (i, acc, time.time() - start))
             sys.stdout.flush()
-            sess.run(train_step, feed_dict={x: batch[0], y_: batch[1], keep_prob: 0.5})
+            sess.run(train_step, feed_dict={x: batch[0], y_: batch[1], **train_feeds})
         seconds = time.time() - start
         loss, acc = evaluate(sess, [cross_entropy, accuracy], images, labels, feeds)
         print("final test loss %g" % loss)

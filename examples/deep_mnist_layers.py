@@ -16,13 +16,11 @@ job; log in examples/logs/deep_mnist_layers_20000_steps.log): test accuracy 0.97
 0.9894 at 10000, 0.9918 at 12500 and 0.9926 on all 10000 test images after 20000 steps, in
 3393 s (5.9 steps/s).
 """
-import argparse
-import os
 import sys
-import time
+
+import deep_mnist  # the tutorial script next to this one: its training loop and evaluation
 
 import graphgrad as tf
-from graphgrad.examples.tutorials.mnist import input_data
 
 INIT = dict(kernel_initializer=tf.truncated_normal_initializer(stddev=0.1),
             bias_initializer=tf.constant_initializer(0.1))
@@ -43,70 +41,11 @@ def deepnn(x, training):
         return tf.layers.dense(h, 10, **INIT)
 
 
-def evaluate(sess, tensors, images, labels, feeds, batch=1000):
-    """The means of `tensors` over the test set, fed `batch` images at a time (no dropout:
-    `training` keeps its default, False)."""
-    x, y_ = feeds
-    totals = [0.0] * len(tensors)
-    for start in range(0, len(images), batch):
-        part = slice(start, start + batch)
-        values = sess.run(tensors, {x: images[part], y_: labels[part]})
-        totals = [t + float(v) * len(images[part]) for t, v in zip(totals, values)]
-    return [t / max(len(images), 1) for t in totals]
-
-
-def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--steps", type=int, default=20000)
-    parser.add_argument("--data-dir", default=os.environ.get("MNIST_DATA_DIR")
-                        or input_data.bundled_dir())
-    parser.add_argument("--print-every", type=int, default=100)
-    parser.add_argument("--test-every", type=int, default=0,
-                        help="also print the test accuracy every N steps (0: only at the end)")
-    parser.add_argument("--test-images", type=int, default=None,
-                        help="evaluate on the first N test images only (default: all)")
-    parser.add_argument("--seed", type=int, default=None)
-    args = parser.parse_args(argv)
-    if args.seed is not None:
-        tf.set_random_seed(args.seed)
-
-    mnist = input_data.read_data_sets(args.data_dir, one_hot=True)
-    x = tf.placeholder(tf.float32, [None, 784])
-    y_ = tf.placeholder(tf.float32, [None, 10])
+def layers_model(x):
+    """deepnn with a `training` switch: logits, the feeds of a training step, of a test run."""
     training = tf.placeholder_with_default(False, shape=[], name="training")
-    y_conv = deepnn(x, training)
-
-    cross_entropy = tf.reduce_mean(
-        tf.nn.softmax_cross_entropy_with_logits(labels=y_, logits=y_conv))
-    train_step = tf.train.AdamOptimizer(1e-4).minimize(cross_entropy)
-    correct_prediction = tf.equal(tf.argmax(y_conv, 1), tf.argmax(y_, 1))
-    accuracy = tf.reduce_mean(tf.cast(correct_prediction, tf.float32))
-    feeds = (x, y_)
-    images, labels = mnist.test.images[:args.test_images], mnist.test.labels[:args.test_images]
-
-    with tf.Session() as sess:
-        sess.run(tf.global_variables_initializer())
-        loss, acc = evaluate(sess, [cross_entropy, accuracy], images, labels, feeds)
-        print("initial test loss %g" % loss)
-        start = time.time()
-        for i in range(args.steps):
-            batch = mnist.train.next_batch(50)
-            if i % args.print_every == 0:
-                train_accuracy = sess.run(accuracy, feed_dict={x: batch[0], y_: batch[1]})
-                print("step %d, training accuracy %g (%.1f s)" % (
-                    i, train_accuracy, time.time() - start))
-            if args.test_every and i and i % args.test_every == 0:
-                loss, acc = evaluate(sess, [cross_entropy, accuracy], images, labels, feeds)
-                print("step %d, test accuracy %g (%.1f s)" % (i, acc, time.time() - start))
-            sys.stdout.flush()
-            sess.run(train_step, feed_dict={x: batch[0], y_: batch[1], training: True})
-        seconds = time.time() - start
-        loss, acc = evaluate(sess, [cross_entropy, accuracy], images, labels, feeds)
-        print("final test loss %g" % loss)
-        print("test accuracy %g (%d test images, %d steps, %.1f s, %.2f steps/s)" % (
-            acc, len(images), args.steps, seconds, args.steps / max(seconds, 1e-9)))
-    return 0
+    return deepnn(x, training), {training: True}, {}
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(deep_mnist.main(model=layers_model, description=__doc__))

@@ -1,5 +1,4 @@
 """Flattens nested fetches (lists, tuples, namedtuples, dicts) to graph elements and back."""
-from ..graph import dtypes
 
 
 class FetchStructure:
@@ -10,12 +9,10 @@ class FetchStructure:
         elements = []
         self._template = self._flatten(fetches, elements)
         self.elements = tuple(elements)
-        # TF hands a 0-d value back as a NumPy scalar (np.float32(2.0)), and a scalar tf.string
-        # as `bytes`, not as 0-d arrays: the tensors that may be 0-d (static rank 0 or unknown).
-        self.strings = tuple(i for i, e in enumerate(self.elements)
-                             if getattr(e, "dtype", None) == dtypes.string)
+        # TF hands a 0-d value back as a NumPy scalar (np.float32(2.0); `bytes` for tf.string),
+        # not as a 0-d array: the tensors that may be 0-d (static rank 0 or unknown).
         self.scalars = tuple(i for i, e in enumerate(self.elements)
-                             if getattr(e, "dtype", None) not in (None, dtypes.string)
+                             if getattr(e, "dtype", None) is not None
                              and e.shape.ndims in (0, None))
 
     def _flatten(self, fetch, out):
@@ -41,11 +38,8 @@ class FetchStructure:
         return len(out) - 1
 
     def build(self, values):
-        if self.strings or self.scalars:
+        if self.scalars:
             values = list(values)
-            for i in self.strings:
-                if getattr(values[i], "ndim", None) == 0:
-                    values[i] = values[i].item()
             for i in self.scalars:
                 if getattr(values[i], "ndim", None) == 0:
                     values[i] = values[i][()]

@@ -321,7 +321,7 @@ def _builder(structure):
     """`values -> fetch result` without rebuilding the nesting for the common shapes."""
     elements = structure.elements
     template = structure._template
-    if structure.strings or structure.scalars:  # 0-d values become NumPy scalars / bytes
+    if structure.scalars:  # 0-d values become NumPy scalars (bytes for strings)
         return structure.build
     if template == 0 and len(elements) == 1:
         return _first
