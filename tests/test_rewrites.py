@@ -305,3 +305,101 @@ def test_a_fetched_weight_gradient_is_never_a_reused_buffer():
             sess.run(train, feed)
             sess.run([grads[0][0], train], feed)
         np.testing.assert_array_equal(g, kept)
+
+
+def _mlp_train(opts, steps=4):
+    """A 2-layer ReLU MLP with Adam and a softmax cross-entropy: the in-place elementwise steps,
+    the Adam fast path and the fused 2-D cross-entropy all apply here."""
+    tf.reset_default_graph()
+    rng = np.random.default_rng(5)
+    x = tf.placeholder(tf.float32, [None, 7])
+    y_ = tf.placeholder(tf.float32, [None, 4])
+    w1 = tf.Variable(rng.standard_normal((7, 9)).astype(np.float32) * 0.5)
+    b1 = tf.Variable(np.full(9, 0.1, np.float32))
+    w2 = tf.Variable(rng.standard_normal((9, 4)).astype(np.float32) * 0.5)
+    h = tf.nn.relu(tf.matmul(x, w1) + b1)
+    logits = tf.matmul(h, w2)
+    loss = tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits_v2(labels=y_, logits=logits))
+    train = tf.train.AdamOptimizer(0.05).minimize(loss)
+    feeds = [{x: rng.standard_normal((n, 7)).astype(np.float32),
+              y_: np.eye(4, dtype=np.float32)[rng.integers(0, 4, n)]} for n in (6, 1, 6)]
+    with _session(**opts) as sess:
+        sess.run(tf.global_variables_initializer())
+        for i in range(steps):
+            sess.run(train, feeds[i % 3])
+        plan = _plan(sess, train)
+        return [sess.run(v) for v in (w1, b1, w2)], sess.run(loss, feeds[0]), plan
+
+
+def test_mlp_steps_write_into_fresh_inputs_with_the_same_results():
+    weights, loss, plan = _mlp_train({})
+    inplace = sorted(s.op.type for s in plan.steps if "inplace_out" in s.tags)
+    assert inplace == ["Add", "Relu", "ReluGrad"]
+    assert any(getattr(s.fn, "__name__", "") == "softmax_xent_2d" for s in plan.steps)
+    assert sum(getattr(s.fn, "__name__", "") == "apply" for s in plan.steps) == 3  # Adam fast path
+    for opts in ({"inplace_elementwise": False}, {"specialize_kernels": False}, ALL_OFF):
+        off_weights, off_loss, off_plan = _mlp_train(opts)
+        assert not any("inplace_out" in s.tags for s in off_plan.steps) or \
+            "inplace_elementwise" not in opts
+        for a, b in zip(weights, off_weights):
+            np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-6)
+        np.testing.assert_allclose(loss, off_loss, rtol=1e-5)
+
+
+def test_values_someone_else_sees_are_never_written_in_place():
+    rng = np.random.default_rng(2)
+    x = tf.placeholder(tf.float32, [None, 3])
+    w = tf.Variable(rng.standard_normal((3, 3)).astype(np.float32))
+    b = tf.constant(np.array([1.0, -2.0, 3.0], np.float32))
+    mm = tf.matmul(x, w)
+    twice = tf.matmul(x, w)
+    a = tf.nn.relu(mm + b)          # mm is fetched below: must not be overwritten
+    c = tf.nn.relu(twice) + twice   # `twice` has two readers
+    d = tf.nn.relu(w)               # a variable read: never a fresh array
+    e = tf.nn.relu(x)               # a fed array: never written
+    small = tf.placeholder(tf.float32, [None, 3])
+    f = tf.exp(tf.reduce_sum(x, 0)) + small  # fresh (3,) plus (n, 3): a larger result
+    xv = rng.standard_normal((4, 3)).astype(np.float32)
+    sv = rng.standard_normal((4, 3)).astype(np.float32)
+    kept = xv.copy()
+    with tf.Session(config=tf.ConfigProto(graph_options=tf.GraphOptions(
+            rewrite_options={"cse": False}))) as sess:
+        sess.run(tf.global_variables_initializer())
+        wv = sess.run(w)
+        got = sess.run([mm, a, c, d, e, f], {x: xv, small: sv})
+        ref_mm = xv @ wv
+        np.testing.assert_allclose(got[0], ref_mm, rtol=1e-6)
+        np.testing.assert_allclose(got[1], np.maximum(ref_mm + [1, -2, 3], 0), rtol=1e-6)
+        np.testing.assert_allclose(got[2], np.maximum(ref_mm, 0) + ref_mm, rtol=1e-6)
+        np.testing.assert_array_equal(got[3], np.maximum(wv, 0))
+        np.testing.assert_array_equal(got[4], np.maximum(xv, 0))
+        np.testing.assert_allclose(got[5], np.exp(xv.sum(0)) + sv, rtol=1e-6)
+        np.testing.assert_array_equal(xv, kept)
+        np.testing.assert_array_equal(sess.run(w), wv)
+        plan = next(p for p in sess._plans.values() if len(p.fetches) == 6)
+        written = {s.op.name for s in plan.steps if "inplace_out" in s.tags}
+        assert a.op.inputs[0].op.name not in written  # its input mm is fetched
+        assert d.op.name not in written and e.op.name not in written
+        assert f.op.name in written  # eligible, and falls back to a new array at run time
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_fused_softmax_cross_entropy_matches_the_generic_kernel(dtype):
+    from graphgrad.kernels import fused
+    from graphgrad.kernels.softmax import softmax_xent
+    rng = np.random.default_rng(4)
+    cases = [rng.standard_normal((6, 5)),                     # no shift needed
+             rng.standard_normal((6, 5)) * 3 + 1000,          # one shift for the whole matrix
+             np.array([[0.0, 1.0, 2.0], [-300.0, -301.0, -299.0]]),  # rows far apart
+             np.array([[1.0, np.inf, 0.0], [1.0, 2.0, 3.0]]),
+             np.array([[np.nan, 1.0, 0.0], [1.0, 2.0, 3.0]])]
+    for logits in cases:
+        logits = logits.astype(dtype)
+        labels = rng.random(logits.shape).astype(dtype)  # need not sum to one
+        with np.errstate(all="ignore"):
+            loss, backprop = fused.softmax_xent_2d(logits, labels)
+            ref_loss, ref_backprop = softmax_xent(np, logits, labels)
+        assert loss.dtype == backprop.dtype == dtype
+        tol = 2e-6 if dtype == np.float32 else 1e-13
+        np.testing.assert_allclose(loss, ref_loss, rtol=tol, atol=tol)
+        np.testing.assert_allclose(backprop, ref_backprop, rtol=tol, atol=tol)

@@ -6,7 +6,7 @@ Differs from the generic kernels only in summation order (float rounding).
 """
 import numpy as np
 
-from .softmax import softmax
+from .softmax import softmax, softmax_xent
 
 _ONES = {}
 
@@ -71,7 +71,7 @@ def softmax_2d(x):
         return softmax(np, x)
     total = None
     if x.dtype == np.float32 or x.dtype == np.float64:  # float16 cannot hold the floor
-        e, total = _exp_unshifted(x)
+        e, total, _ = _exp_unshifted(x)
     if total is None or not np.minimum.reduce(total) >= _SHIFT_FLOOR:
         e = x - x.max(axis=1, keepdims=True)
         np.exp(e, out=e)
@@ -81,15 +81,39 @@ def softmax_2d(x):
 
 
 def _exp_unshifted(x):
-    """(exp(x - c), its row sums): c = 0 when the matrix's max is small enough that nothing can
-    overflow (softmax is shift-invariant), else the matrix's max."""
+    """(exp(x - c), its row sums, c): c = 0 when the matrix's max is small enough that nothing
+    can overflow (softmax is shift-invariant), else the matrix's max."""
     top = np.maximum.reduce(x, axis=None)  # (ndarray.max adds a Python-level wrapper)
     if top <= _no_shift_bound(x.dtype, x.shape[1]):
-        e = np.exp(x)
+        e, top = np.exp(x), 0
     else:
         e = x - top
         np.exp(e, out=e)
-    return e, row_sums(e)
+    return e, row_sums(e), top
+
+
+def softmax_xent_2d(logits, labels):
+    """(loss, softmax - labels) of SoftmaxCrossEntropyWithLogits for 2-D float rows, as
+    softmax_2d: one shift for the whole matrix unless some row lies far below its max (then, and
+    for other shapes or dtypes, the generic kernel shifts each row by its own max)."""
+    if (logits.ndim != 2 or not logits.size or logits.shape != labels.shape
+            or logits.dtype != labels.dtype or logits.dtype not in (np.float32, np.float64)):
+        return softmax_xent(np, logits, labels)
+    e, total, shift = _exp_unshifted(logits)
+    if not np.minimum.reduce(total) >= _SHIFT_FLOOR:
+        return softmax_xent(np, logits, labels)
+    log_total = np.log(total).reshape(-1, 1)
+    if shift:  # (x - c) - log(total): x - c is exact near the max, as the generic kernel's
+        log_p = logits - shift
+        log_p -= log_total
+    else:
+        log_p = logits - log_total
+    log_p *= labels
+    loss = row_sums(log_p)
+    np.negative(loss, out=loss)
+    e /= total.reshape(-1, 1)
+    e -= labels
+    return loss, e
 
 
 def softmax_log_grad(g, sm):

@@ -77,12 +77,16 @@ def momentum_inplace(xp, var, accum, lr, grad, momentum, use_nesterov=False):
 # Large variables are updated in blocks of this many elements, so one block's temporaries stay
 # in cache: Adam's dozen elementwise passes over a 3M-element weight then cost about one trip
 # through memory instead of a dozen.
-BLOCK = 1 << 15
+BLOCK = 1 << 18
 
 
 def adam_inplace(xp, var, m, v, beta1_power, beta2_power, lr, beta1, beta2, epsilon, grad,
                  use_nesterov=False):
-    one = xp.ones((), dtype=var.dtype)
+    # 0-d hyperparameters as NumPy scalars: the same float rounding, a tenth of the call cost
+    beta1_power, beta2_power, lr, beta1, beta2, epsilon = (
+        a[()] if getattr(a, "ndim", None) == 0 else a
+        for a in (beta1_power, beta2_power, lr, beta1, beta2, epsilon))
+    one = xp.ones((), dtype=var.dtype)[()]
     alpha = lr * xp.sqrt(one - beta2_power) / (one - beta1_power)
     rates = (one - beta1, one - beta2, alpha, beta1, epsilon, use_nesterov)
     if var.size <= BLOCK or not all(a.flags.c_contiguous for a in (var, m, v)):

@@ -74,6 +74,8 @@ def register_apply(op_type, update, refs=("var",), grad_index=-1, update_inplace
     kernel = _apply_kernel(update, names, value_grad_index, update_inplace)
     # The plan binds `owned` (in-place updates) only to kernels that say they take it.
     kernel.accepts_owned = update_inplace is not None
+    kernel.update_inplace = update_inplace  # the plan's direct path (runtime/specialize.py)
+    kernel.grad_index = value_grad_index
     return register_op(op_type, shape=_apply_shape(len(refs), grad_index), kernel=kernel,
                        writes=True,
                        stateful=True, bind=_bind_refs, ref_inputs=tuple(range(len(refs))),

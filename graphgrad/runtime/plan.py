@@ -6,6 +6,7 @@ import numpy as np
 
 from .. import errors
 from ..graph.tensor import Tensor
+from . import inplace as _inplace
 from . import rewrite as _rewrite
 from . import transfers as _transfers
 from .backend import get_array_module, on_device
@@ -235,6 +236,9 @@ class Plan:
                     _rewrite.direct_update(st)
         if opts["gradient_buffers"] and self._placed is None:
             _rewrite.gradient_buffers(steps, {_rewrite.resolve(alias, s) for s in fetched})
+        if opts["inplace_elementwise"] and self._placed is None:  # NumPy `out=`
+            _inplace.inplace_elementwise(steps, {_rewrite.resolve(alias, s) for s in fetched},
+                                         _rewrite.FRESH_OUTPUT, _rewrite.SHAPE_SOURCES)
         return steps, alias
 
     def run(self, feed_arrays):

@@ -23,6 +23,7 @@ ENABLED = {
     "prune_dead": True,          # pure steps whose values nothing reads any more are dropped
     "shape_only_stand_ins": True,  # values only Shape/Size read: their shape, not their values
     "gradient_buffers": True,    # a weight gradient only its SGD update reads: a reused buffer
+    "inplace_elementwise": True,  # bias adds, ReLU and its gradient write into fresh inputs
 }
 
 # Ops whose kernels always return a new array (never an input or a view of one).

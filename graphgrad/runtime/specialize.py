@@ -46,9 +46,9 @@ def _sum_kernel(axis, keepdims):
 
 def specialize_kernels(steps):
     """NumPy calls that skip generic dispatch, for float inputs of static rank 2: MatMul as
-    np.dot on transposed views, Sum over one axis and Softmax via gemv row sums, and SumToShape
-    returning its input when shapes agree (a column sum via gemv for a bias gradient); float
-    Add/Sub/Mul as bare ufuncs, and variable reads as dict lookups."""
+    np.dot on transposed views, Sum over one axis, Softmax and the softmax cross-entropy via gemv
+    row sums, and SumToShape returning its input when shapes agree (a column sum via gemv for a
+    bias gradient); float Add/Sub/Mul as bare ufuncs, and variable reads as dict lookups."""
     for st in steps:
         op = st.op
         if op.type == "MatMul" and all(_float_2d(t) for t in op.inputs):
@@ -58,6 +58,8 @@ def specialize_kernels(steps):
             st.fn = _sum_kernel(tuple(op.attrs["axis"]), op.attrs["keepdims"])
         elif op.type == "Softmax" and _float_2d(op.inputs[0]):
             st.fn = fused.softmax_2d
+        elif op.type == "SoftmaxCrossEntropyWithLogits" and all(_float_2d(t) for t in op.inputs):
+            st.fn = fused.softmax_xent_2d
         elif op.type == "SumToShape":
             st.fn = _sum_to_kernel(st.fn)
         elif (op.type in _UFUNCS and getattr(st.fn, "func", None) is op.opdef.kernel
@@ -94,8 +96,10 @@ def direct_update(st):
     a small variable); anything unusual goes to the generic kernel. Bit for bit the same."""
     fn = st.fn
     kw = getattr(fn, "keywords", None) or {}
-    if (st.op.type != "ApplyGradientDescent" or getattr(fn, "args", ())[:1] != (np,)
-            or "owned" not in kw):
+    if getattr(fn, "args", ())[:1] != (np,) or "owned" not in kw:
+        return
+    if st.op.type != "ApplyGradientDescent":
+        _direct_apply(st)
         return
     store, owned, key = kw["store"], kw["owned"], kw["refs"][0]
     owns_delta = [False]  # set by `gradient_buffers`: delta is a buffer only this step reads
@@ -114,6 +118,35 @@ def direct_update(st):
     apply_gradient_descent.keywords = kw  # the plan finds the variables it hands out here
     apply_gradient_descent.owns_delta = owns_delta
     st.fn = apply_gradient_descent
+
+
+def _direct_apply(st):
+    """Another in-place update (Adam, Momentum, ...) on NumPy: the update rule called on the
+    stored arrays after the checks the generic kernel makes, without its per-call setup; anything
+    unusual goes to the generic kernel. Bit for bit the same."""
+    fn = st.fn
+    update = getattr(fn.func, "update_inplace", None)
+    if update is None:
+        return
+    kw, grad_index = fn.keywords, fn.func.grad_index
+    store, owned, keys = kw["store"], kw["owned"], kw["refs"]
+    attrs = {k: v for k, v in kw.items()
+             if k not in ("store", "owned", "refs", "where", "use_locking")}
+    ndarray = np.ndarray
+
+    def apply(*values):
+        current = [store.get(k) for k in keys]
+        var = current[0]
+        if var is not None and all(owned.get(k) is c for k, c in zip(keys, current)):
+            shape, dtype = var.shape, var.dtype
+            if (all(c.shape == shape for c in current)
+                    and all(type(v) is ndarray and v.dtype == dtype for v in values)
+                    and values[grad_index].shape == shape):
+                update(np, *current, *values, **attrs)
+                return var
+        return fn(*values)
+    apply.keywords = kw  # the plan finds the variables it hands out here
+    st.fn = apply
 
 
 def gradient_buffers(steps, protected):
