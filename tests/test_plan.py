@@ -86,9 +86,16 @@ def test_make_callable_runs_the_compiled_plan_with_feeds_in_list_order():
     a = tf.placeholder(tf.float32, [])
     b = tf.placeholder(tf.float32, [])
     with tf.Session() as sess:
-        call = sess.make_callable([a - b, (a * b).op], feed_list=[b, a])
+        fetches = [a - b, (a * b).op]
+        call = sess.make_callable(fetches, feed_list=[b, a])
         assert isinstance(call.plan, Plan)
         assert call(1.0, 5.0) == [4.0, None]
+        # one compiled plan per signature, shared with other callables and with runs
+        assert sess.make_callable(fetches, feed_list=[b, a]).plan is call.plan
+        assert sess.run(fetches, {a: 5.0, b: 1.0}) == [4.0, None]
+        plans = set(map(id, sess._plans.values()))
+        assert id(sess.make_callable(fetches, feed_list=[a, b]).plan) in plans
+        assert len(sess._plans) == 2
         with pytest.raises(TypeError, match="takes 2 feed values"):
             call(1.0)
     with pytest.raises(RuntimeError, match="closed Session"):

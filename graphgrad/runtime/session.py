@@ -267,11 +267,11 @@ class Session:
         return tuple(t for t, _, _ in items), [a for _, a, _ in items], [i for _, _, i in items]
 
     def make_callable(self, fetches, feed_list=None, accept_options=False):
-        """A function of the feed values (in `feed_list` order) that runs one compiled plan."""
+        """A function of the feed values (in `feed_list` order) that runs one compiled plan:
+        the session's cached plan for that signature (`call.plan`)."""
         structure = FetchStructure(self._graph, fetches)
         feeds = tuple(feed_key(self._graph, k) for k in (feed_list or ()))
-        plan = Plan(self._state, self._xp, list(structure.elements), list(feeds),
-                    rewrites=self._rewrites)
+        plan = self._plan(tuple(structure.elements), feeds)
         build = _builder(structure)
         converters = [fast_converter(t) for t in feeds]
         run = plan.run
