@@ -3,8 +3,10 @@ MergeSummary ops, and FileWriter event files read back with TensorBoard's own Ev
 
 Needs tensorboardX (the `graphgrad[tensorboard]` extra) and tensorboard (the reader)."""
 import io
+import os
 import subprocess
 import sys
+import time
 
 import numpy as np
 import pytest
@@ -141,6 +143,16 @@ def test_file_writer_accepts_summary_protos_and_reports_bad_values(tmp_path):
             writer.add_summary(0.1)
         assert writer.get_logdir() == str(tmp_path)
     assert [(e.step, round(e.value, 6)) for e in _load(tmp_path).Scalars("lr")] == [(7, 0.1)]
+
+
+def test_reopen_starts_a_new_event_file_with_the_same_suffix(tmp_path):
+    writer = tf.summary.FileWriter(tmp_path, filename_suffix=".train")
+    writer.close()
+    time.sleep(1.1)  # event file names carry the time in seconds
+    writer.reopen()
+    writer.close()
+    names = sorted(os.listdir(tmp_path))
+    assert len(names) == 2 and all(n.endswith(".train") for n in names), names
 
 
 def test_import_graphgrad_does_not_import_tensorboardx():

@@ -52,6 +52,13 @@ def gradients(ys, xs, grad_ys=None, name="gradients", colocate_gradients_with_op
     `stop_gradients` tensors are held constant: no gradient flows through them to their inputs,
     but the gradient w.r.t. each of them is still computed. `unconnected_gradients="zero"` gives
     zeros instead of None for xs that do not reach ys.
+
+    Differs from TF: `colocate_gradients_with_ops`, `gate_gradients` and `aggregation_method`
+    are accepted and ignored. In TF they choose where gradient ops run, whether a tuple of
+    gradients waits for all of them, and how many partial gradients are summed at once. A
+    graphgrad plan runs its steps one after another and sums all partial gradients with one
+    AddN, so gating and aggregation change nothing; gradient ops are placed by the device scope
+    active at the call, as TF places them without colocation.
     """
     if unconnected_gradients not in ("none", "zero"):
         raise ValueError(f"Unknown value for unconnected_gradients: '{unconnected_gradients}'")

@@ -84,7 +84,8 @@ class FileWriter:
         _event_protos()
         self._logdir = str(logdir)
         os.makedirs(self._logdir, exist_ok=True)
-        self._writer = EventsWriter(os.path.join(self._logdir, "events"), filename_suffix or "")
+        self._suffix = filename_suffix or ""
+        self._writer = EventsWriter(os.path.join(self._logdir, "events"), self._suffix)
         self._closed = False
         if session is not None and graph is None:
             graph = session.graph
@@ -139,7 +140,7 @@ class FileWriter:
         """Opens a new event file in the same logdir after close()."""
         if self._closed:
             from tensorboardX.event_file_writer import EventsWriter
-            self._writer = EventsWriter(os.path.join(self._logdir, "events"), "")
+            self._writer = EventsWriter(os.path.join(self._logdir, "events"), self._suffix)
             self._closed = False
 
     def __enter__(self):
