@@ -49,7 +49,9 @@ def public_names(namespace):
     module = _module(namespace)
     if module is None:
         return None
-    names = getattr(module, "__all__", None) or dir(module)
+    # The root's __all__ (what `import *` binds) leaves out the queue and protobuf classes that
+    # load on first use; its dir() has every name.
+    names = (namespace and getattr(module, "__all__", None)) or dir(module)
     rows = []
     for name in sorted(set(names), key=lambda n: (n.lower(), n)):
         obj = getattr(module, name, None)

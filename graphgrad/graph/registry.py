@@ -1,6 +1,6 @@
 """The op registry: one OpDef per op type (shape rule, kernel, gradient), and op construction."""
-from dataclasses import dataclass
-from typing import Any, Callable, Optional
+from functools import cache
+from importlib import import_module
 
 from . import dtypes as _dtypes
 from .graph import VALID_OP_NAME, get_default_graph
@@ -15,7 +15,6 @@ _GRADIENTS = {}
 _BOOKKEEPING = ("_forward_op", "_gradient_op_type")
 
 
-@dataclass(frozen=True, eq=False)
 class OpDef:
     """What the graph knows of an op type; calling it adds an op to the graph.
 
@@ -31,16 +30,23 @@ class OpDef:
     kernel does not receive them and the plan does not need their value.
     """
 
-    type: str
-    shape: Callable
-    kernel: Optional[Callable] = None
-    dtype: Any = None
-    num_outputs: Any = 1
-    same_dtype: Any = True
-    stateful: bool = False
-    writes: bool = False
-    bind: Optional[Callable] = None
-    ref_inputs: tuple = ()
+    # A plain class rather than a frozen dataclass: `import dataclasses` and building the class
+    # were half of what `import graphgrad` cost beyond NumPy.
+    __slots__ = ("type", "shape", "kernel", "dtype", "num_outputs", "same_dtype", "stateful",
+                 "writes", "bind", "ref_inputs")
+
+    def __init__(self, type, shape, kernel=None, dtype=None, num_outputs=1,  # noqa: A002
+                 same_dtype=True, stateful=False, writes=False, bind=None, ref_inputs=()):
+        for field, value in zip(self.__slots__, (type, shape, kernel, dtype, num_outputs,
+                                                  same_dtype, stateful, writes, bind,
+                                                  ref_inputs)):
+            object.__setattr__(self, field, value)
+
+    def __setattr__(self, name, value):
+        raise AttributeError(f"OpDef is read-only: cannot set {name!r}")
+
+    def __repr__(self):
+        return f"OpDef({self.type!r})"
 
     def __call__(self, *inputs, name=None, **attrs):
         return make_op(self, inputs, attrs, name)
@@ -61,11 +67,31 @@ def register_op(op_type, *, shape, kernel=None, grad=None, dtype=None, num_outpu
 
 
 def get_opdef(op_type):
-    return _OPDEFS[op_type]
+    """The OpDef of `op_type`, loading the module that registers it if need be (a graph read
+    from a file may hold ops no code has used yet); KeyError if no module registers it."""
+    opdef = _OPDEFS.get(op_type)
+    if opdef is None:
+        module = _op_modules().get(op_type)
+        if module is not None:
+            import_module(module)
+        opdef = _OPDEFS[op_type]
+    return opdef
 
 
 def registered_op_types():
+    """Every op type graphgrad registers (loading all op modules) and any registered since."""
+    for module in sorted(set(_op_modules().values())):
+        import_module(module)
     return sorted(_OPDEFS)
+
+
+@cache
+def _op_modules():
+    """{op type: module registering it}, from the table `python -m graphgrad.api_table` writes.
+
+    By name only: graph/ never imports ops/ itself."""
+    from .._api_names import OPS
+    return {op_type: module for module, op_types in OPS.items() for op_type in op_types}
 
 
 class RegisterGradient:
