@@ -15,7 +15,8 @@ peer. Also: import time per library (fresh interpreter each, median), peak extra
 step (graphgrad's plan via graphgrad.debug.peak_memory, and the NumPy loop's), and
 graph-building and gradient-construction time for deep models. The main tables use one thread
 for everyone (env set before NumPy loads; TF ConfigProto pools of 1; torch.set_num_threads(1);
-XLA_FLAGS for JAX), as the issue's anchors were measured.
+XLA_FLAGS for JAX), as the issue's anchors were measured, and the timing process is confined
+to one CPU (--no-pin to lift that) so that no runtime's helper threads use the second core.
 """
 import argparse
 import json
@@ -59,10 +60,17 @@ def peers():
     return found
 
 
-def time_all(impls, reps, seconds, warmup, with_busy):
-    """{workload: {impl: medians}} of every workload, one thread each, quiet (and busy)."""
+def time_all(impls, reps, seconds, warmup, with_busy, pin):
+    """{workload: {impl: medians}} of every workload, one thread each, quiet (and busy).
+
+    With `pin`, this process (so every library's threads) is confined to one CPU while it
+    times: one core each, whatever helper threads a runtime starts (JAX's XLA runtime uses a
+    second core despite its one-thread flags). The spinner, started before, may use any CPU."""
     results = {}
     spinner = timing.Spinner(with_busy)
+    cpus = os.sched_getaffinity(0) if pin and hasattr(os, "sched_setaffinity") else None
+    if cpus:
+        os.sched_setaffinity(0, {min(cpus)})
     try:
         for name, factories in workloads.WORKLOADS.items():
             row = timing.time_workload({k: factories[k] for k in impls}, reps, seconds, spinner,
@@ -71,19 +79,26 @@ def time_all(impls, reps, seconds, warmup, with_busy):
             results[name] = row
     finally:
         spinner.close()
+        if cpus:
+            os.sched_setaffinity(0, cpus)
     return results
 
 
 def import_time(reps, libraries):
+    """Median seconds of `import <library>` in fresh interpreters, as users get it: from the
+    bytecode caches, which one unmeasured import per library writes first."""
     code = "import time; t = time.perf_counter(); import {m}; print(time.perf_counter() - t)"
     env = dict(os.environ, PYTHONPATH=ROOT)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)  # set, it would time compiling from source
+
+    def timed(lib):
+        return float(subprocess.run([sys.executable, "-c", code.format(m=IMPORTS[lib])],
+                                    env=env, capture_output=True, text=True,
+                                    check=True).stdout.split()[-1])
     out = {}
     for lib in libraries:
-        times = [float(subprocess.run([sys.executable, "-c", code.format(m=IMPORTS[lib])],
-                                      env=env, capture_output=True, text=True,
-                                      check=True).stdout.split()[-1])
-                 for _ in range(reps)]
-        out[lib] = statistics.median(times)
+        timed(lib)
+        out[lib] = statistics.median(timed(lib) for _ in range(reps))
     return out
 
 
@@ -104,19 +119,28 @@ def peak_memory(names):
     return out
 
 
-def build_times(depths):
+def build_times(depths, reps=3):
+    """Seconds to build a `depth`-layer model and its gradients (medians of `reps`, after a
+    small warm-up build, so first-use costs such as lazy imports are not charged to a depth)."""
     import graphgrad as tf
-    rows = []
-    for depth in depths:
+
+    def once(depth):
         t0 = time.perf_counter()
         graph, loss, params = workloads.deep_model(depth)
         t1 = time.perf_counter()
         with graph.as_default():
             tf.gradients(loss, params)
-        t2 = time.perf_counter()
-        rows.append({"layers": depth, "build_s": t1 - t0, "gradients_s": t2 - t1,
-                     "build_us_per_layer": (t1 - t0) / depth * 1e6,
-                     "gradients_us_per_layer": (t2 - t1) / depth * 1e6})
+        return t1 - t0, time.perf_counter() - t1
+
+    once(5)
+    rows = []
+    for depth in depths:
+        times = [once(depth) for _ in range(reps)]
+        build = statistics.median(t[0] for t in times)
+        grads = statistics.median(t[1] for t in times)
+        rows.append({"layers": depth, "build_s": build, "gradients_s": grads,
+                     "build_us_per_layer": build / depth * 1e6,
+                     "gradients_us_per_layer": grads / depth * 1e6})
     return rows
 
 
@@ -130,6 +154,8 @@ def main(argv=None):
                         help="skip the busy-machine blocks (a process spinning on one core), "
                         "both in one-thread mode and with default threads (benchmarks/busy.py)")
     parser.add_argument("--only", default=None, help="comma-separated implementations to run")
+    parser.add_argument("--no-pin", action="store_true",
+                        help="do not confine the one-thread timings to one CPU")
     parser.add_argument("--out", default=os.path.join(ROOT, "benchmarks", "results.json"))
     args = parser.parse_args(argv)
     reps = args.reps or (2 if args.quick else 9)
@@ -140,7 +166,8 @@ def main(argv=None):
         impls = [k for k in impls if k in args.only.split(",")]
     warmup = 0 if args.quick else 3
     load_before = os.getloadavg()
-    results = time_all(impls, reps, seconds, warmup, with_busy=not args.no_busy)
+    results = time_all(impls, reps, seconds, warmup, with_busy=not args.no_busy,
+                       pin=not args.no_pin)
     default_busy = {}
     if not args.no_busy:
         default_busy = busy.run_children(impls, reps, seconds, warmup, USER_ENV,
@@ -152,6 +179,7 @@ def main(argv=None):
         "command": " ".join([os.path.basename(sys.executable)] + sys.argv),
         "quick": args.quick, "python": platform.python_version(), "numpy": np.__version__,
         "peers": found, "threads": ONE_THREAD, "busy": not args.no_busy,
+        "one_cpu": not args.no_pin,
         "machine": {"cpus": os.cpu_count(), "load_before": load_before,
                     "load_after": os.getloadavg()},
         "implementations": impls, "workloads": results, "ratios": report.ratios(results),
@@ -160,7 +188,8 @@ def main(argv=None):
         "import_s": import_time(1 if args.quick else 5, [k for k in IMPORTS
                                                          if k in impls or k == "numpy"]),
         "peak_memory_bytes": peak_memory([workloads.W1, workloads.W2, workloads.W3]),
-        "graph_build": build_times((10, 20) if args.quick else (250, 500, 1000)),
+        "graph_build": build_times((10, 20) if args.quick else (250, 500, 1000),
+                                   1 if args.quick else 3),
     }
     text = report.table(out)
     print(text)
