@@ -403,3 +403,16 @@ def test_fused_softmax_cross_entropy_matches_the_generic_kernel(dtype):
         tol = 2e-6 if dtype == np.float32 else 1e-13
         np.testing.assert_allclose(loss, ref_loss, rtol=tol, atol=tol)
         np.testing.assert_allclose(backprop, ref_backprop, rtol=tol, atol=tol)
+
+
+def test_small_static_shapes_keep_plain_ufunc_calls():
+    from graphgrad.runtime import inplace
+    small = tf.placeholder(tf.float32, [2, 2])
+    big = tf.placeholder(tf.float32, [1, inplace.MIN_ELEMENTS])
+    outs = [tf.exp(small) + 1.0, tf.exp(big) + 1.0]
+    with tf.Session() as sess:
+        got = sess.run(outs, {small: np.ones((2, 2)), big: np.zeros((1, inplace.MIN_ELEMENTS))})
+        np.testing.assert_allclose(got[0], np.full((2, 2), np.e + 1), rtol=1e-6)
+        np.testing.assert_allclose(got[1], 2.0)
+        written = {s.op.name for s in _plan(sess, outs[0]).steps if "inplace_out" in s.tags}
+    assert written == {outs[1].op.name}

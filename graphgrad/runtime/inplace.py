@@ -38,10 +38,18 @@ def _generic(st, kernel):
     return getattr(fn, "func", None) is kernel and getattr(fn, "args", ())[:1] == (np,)
 
 
+# Below this many elements (known while the plan compiles) NumPy's cached small allocations cost
+# less than the checks an in-place step makes.
+MIN_ELEMENTS = 4096
+
+
 def _candidates(st):
     """(input positions the step may write into, the in-place kernel for position k)."""
     op = st.op
     if not op.outputs or not op.outputs[0].dtype.is_floating or len(op.outputs) != 1:
+        return (), None
+    shape = op.outputs[0].shape
+    if shape.is_fully_defined() and shape.num_elements() < MIN_ELEMENTS:
         return (), None
     if op.type in _BINARY and (st.fn is _BINARY[op.type] or _generic(st, op.opdef.kernel)):
         return (0, 1), lambda k: _binary_into(_BINARY[op.type], k)
