@@ -416,3 +416,29 @@ def test_small_static_shapes_keep_plain_ufunc_calls():
         np.testing.assert_allclose(got[1], 2.0)
         written = {s.op.name for s in _plan(sess, outs[0]).steps if "inplace_out" in s.tags}
     assert written == {outs[1].op.name}
+
+
+def test_log_of_softmax_stays_finite_where_a_probability_underflows():
+    x = tf.placeholder(tf.float32, [None, 3])
+    y_ = tf.placeholder(tf.float32, [None, 3])
+    loss = tf.reduce_mean(-tf.reduce_sum(y_ * tf.log(tf.nn.softmax(x)), reduction_indices=[1]))
+    labels = np.eye(3, dtype=np.float32)[[0, 2]]
+    usual = {x: np.array([[0.5, -1.0, 2.0], [1.0, 0.0, 3.0]], np.float32), y_: labels}
+    far = {x: np.array([[200.0, 0.0, 1.0], [1.0, 0.0, 3.0]], np.float32), y_: labels}
+    ref = -np.mean([np.log(np.exp(0.5) / np.exp([0.5, -1.0, 2.0]).sum()),
+                    np.log(np.exp(3.0) / np.exp([1.0, 0.0, 3.0]).sum())])
+    with tf.Session() as sess:
+        assert any("log_softmax" in s.tags for s in _plan_after(sess, loss, usual).steps)
+        np.testing.assert_allclose(sess.run(loss, usual), ref, rtol=1e-6)
+        # 0 * log(0) would make this NaN; log-softmax gives row 0 its true loss, 0
+        np.testing.assert_allclose(sess.run(loss, far), -np.log(np.exp(3.0) /
+                                                               np.exp([1.0, 0.0, 3.0]).sum()) / 2,
+                                   rtol=1e-6)
+    with _session(log_softmax=False) as sess:
+        np.testing.assert_allclose(sess.run(loss, usual), ref, rtol=1e-6)
+        assert np.isnan(sess.run(loss, far))  # TF's own result without the rewrite
+
+
+def _plan_after(sess, fetch, feed):
+    sess.run(fetch, feed)
+    return _plan(sess, fetch)

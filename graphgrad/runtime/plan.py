@@ -6,6 +6,7 @@ import numpy as np
 
 from .. import errors
 from ..graph.tensor import Tensor
+from . import algebraic as _algebraic
 from . import inplace as _inplace
 from . import rewrite as _rewrite
 from . import transfers as _transfers
@@ -225,6 +226,8 @@ class Plan:
         if opts["shape_only_stand_ins"] and self._placed is None:  # NumPy stand-ins
             live = {_rewrite.resolve(alias, s) for s in fetched}
             steps = _rewrite.shape_only_stand_ins(steps, live)
+        if opts["log_softmax"] and self._placed is None:  # a NumPy kernel
+            steps = _algebraic.log_softmax_rewrite(steps)
         if opts["shape_memo"]:
             steps = _rewrite.shape_memo(steps, template)
         if opts["inplace_updates"]:

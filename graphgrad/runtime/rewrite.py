@@ -19,6 +19,7 @@ ENABLED = {
     "shape_memo": True,          # shape-only subgraphs rerun only when their input shapes change
     "specialize_kernels": True,  # 2-D float MatMul/Sum/Softmax/SumToShape: BLAS-friendly kernels
     "fuse_softmax_grad": True,   # the gradient of log(softmax(x)) as one kernel
+    "log_softmax": True,         # log(softmax(x)): log-softmax where softmax underflows to 0
     "inplace_updates": True,     # optimizer updates write into the variables' own buffers
     "prune_dead": True,          # pure steps whose values nothing reads any more are dropped
     "shape_only_stand_ins": True,  # values only Shape/Size read: their shape, not their values
