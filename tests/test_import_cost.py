@@ -44,8 +44,9 @@ def test_import_graphgrad_leaves_lazy_modules_and_stdlib_extras_unloaded():
         print(json.dumps(sorted(set(sys.modules) - before)))
     """))
     assert not set(LAZY_MODULES) & set(loaded)
-    # Beyond what NumPy loads itself, no other module comes along.
-    assert {m for m in loaded if not m.startswith("graphgrad")} == set()
+    # Beyond what NumPy loads itself, only `threading` may come along (the default graph stack
+    # is per thread; NumPy may or may not have loaded it already).
+    assert {m for m in loaded if not m.startswith("graphgrad")} <= {"threading"}
 
 
 def test_every_public_name_is_the_object_its_module_defines():
