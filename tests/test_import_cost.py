@@ -218,3 +218,22 @@ def test_tf_meta_graph_imports_and_restores_in_a_fresh_interpreter():
         print("error:", np.abs(got - np.load(folder + "/y_eval.npy")).max() < 1e-5)
     """)
     assert "conv before: False" in out and "error: True" in out
+
+
+def test_every_module_imports_first_in_a_fresh_interpreter():
+    """Lazy loading makes any module the first one a program loads (tf.data's, an op family's,
+    the autodiff helpers'): none may depend on the old eager import order."""
+    import pkgutil
+    from concurrent.futures import ThreadPoolExecutor
+    names = [m.name for m in pkgutil.walk_packages(tf.__path__, "graphgrad.")
+             if not m.name.endswith("__main__") and m.name != "graphgrad.demo"]
+    assert len(names) > 150
+
+    def first_import(name):
+        out = subprocess.run([sys.executable, "-c", f"import {name}"], cwd=ROOT,
+                             capture_output=True, text=True, timeout=120)
+        return name, out.returncode, out.stderr.strip().splitlines()[-1:]
+
+    with ThreadPoolExecutor(4) as pool:
+        failed = [r for r in pool.map(first_import, names) if r[1]]
+    assert failed == []

@@ -1,5 +1,4 @@
 """`sum_to_shape`: reduces a broadcast gradient back to the shape of the input it flows to."""
-from ..ops.shape_ops import shape, sum_to
 
 
 def sum_to_shape(grad, x):
@@ -9,3 +8,7 @@ def sum_to_shape(grad, x):
     result = sum_to(grad, shape(x))
     result.set_shape(x.shape)
     return result
+
+
+# After the function: the op modules this loads import sum_to_shape from here.
+from ..ops.shape_ops import shape, sum_to  # noqa: E402

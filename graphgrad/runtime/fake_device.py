@@ -1,10 +1,11 @@
 """A fake GPU for machines without one: a CuPy-like array module over NumPy whose arrays are a
 distinct type that refuses to mix with host NumPy arrays, as CuPy's do.
 
-`GRAPHGRAD_FAKE_GPU=1 python train.py` (or `graphgrad.runtime.backend.use_fake_gpu()`) makes
-sessions see one such device, so device placement, transfers and the kernels' use of `xp` can
-be checked in CI: a host array reaching a GPU kernel, or a NumPy function given a device array,
-raises TypeError; `xp.asarray(host)` and `xp.asnumpy(dev)` are the explicit, counted copies.
+`GRAPHGRAD_FAKE_GPU=1 python train.py` (or `from graphgrad.runtime import backend;
+backend.use_fake_gpu()`) makes sessions see one such device, so device placement, transfers and
+the kernels' use of `xp` can be checked in CI: a host array reaching a GPU kernel, or a NumPy
+function given a device array, raises TypeError; `xp.asarray(host)` and `xp.asnumpy(dev)` are
+the explicit, counted copies.
 """
 import contextlib
 import operator
