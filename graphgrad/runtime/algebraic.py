@@ -9,6 +9,7 @@ value as the stable log-softmax of x. Elsewhere the values are the same.
 import numpy as np
 
 from ..kernels.softmax import log_softmax
+from .rewrite import producers
 
 
 def log_of_softmax(sm, x):
@@ -20,7 +21,7 @@ def log_of_softmax(sm, x):
 
 def log_softmax_rewrite(steps):
     """Log steps reading a Softmax step's output become `log_of_softmax(sm, x)`."""
-    producer = {o: st for st in steps for o in st.outs}
+    producer = producers(steps)
     for st in steps:
         if st.op.type != "Log" or st.memo is not None or "shape_only" in st.tags:
             continue

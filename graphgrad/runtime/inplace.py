@@ -6,6 +6,7 @@ allocating a new one each run. Values are bit for bit the same.
 import numpy as np
 
 from ..kernels import nn_activations as act
+from .rewrite import FRESH_OUTPUT, producers, value_readers
 
 _BINARY = {"Add": np.add, "AddV2": np.add, "Sub": np.subtract, "Mul": np.multiply}
 
@@ -61,17 +62,11 @@ def _candidates(st):
     return (), None
 
 
-def inplace_elementwise(steps, protected, fresh_types, shape_sources):
-    """Rewrites the eligible steps in place; `fresh_types` are the op types whose kernels always
-    return a new array, `protected` the slots that are fetched (or otherwise live)."""
-    producer = {o: st for st in steps for o in st.outs}
-    readers = {}
-    for st in steps:
-        if st.op.type in shape_sources or "shape_only" in st.tags:
-            continue  # they read shapes only, which stay the same
-        for i in st.ins:
-            if isinstance(i, int):
-                readers[i] = readers.get(i, 0) + 1
+def inplace_elementwise(steps, protected):
+    """Rewrites the eligible steps in place; `protected` are the slots that are fetched (or
+    otherwise live)."""
+    producer = producers(steps)
+    readers = {slot: len(steps_reading) for slot, steps_reading in value_readers(steps).items()}
     fresh = set()  # ids of the steps whose output is a new array each run
     for st in steps:
         positions, make = _candidates(st) if st.memo is None else ((), None)
@@ -79,13 +74,13 @@ def inplace_elementwise(steps, protected, fresh_types, shape_sources):
             slot = st.ins[k] if k < len(st.ins) else None
             p = producer.get(slot) if isinstance(slot, int) else None
             if (p is not None and p.memo is None and slot not in protected
-                    and readers.get(slot) == 1 and (id(p) in fresh or _fresh(p, fresh_types))):
+                    and readers.get(slot) == 1 and (id(p) in fresh or _fresh(p))):
                 st.fn = make(k)
                 st.tags.append("inplace_out")
                 fresh.add(id(st))
                 break
         else:
-            if _fresh(st, fresh_types) or _passes_fresh(st, producer, readers, protected, fresh):
+            if _fresh(st) or _passes_fresh(st, producer, readers, protected, fresh):
                 fresh.add(id(st))
     return steps
 
@@ -100,6 +95,6 @@ def _passes_fresh(st, producer, readers, protected, fresh):
             and readers.get(st.ins[0]) == 1)
 
 
-def _fresh(st, fresh_types):
-    return (st.op.type in fresh_types and st.memo is None and len(st.outs) == 1
+def _fresh(st):
+    return (st.op.type in FRESH_OUTPUT and st.memo is None and len(st.outs) == 1
             and not {"shape_only", "reused_buffer", "read"} & set(st.tags))

@@ -215,33 +215,30 @@ class Plan:
         if opts["cse"]:
             steps = _rewrite.cse(steps, alias)
             _resolve_inputs(steps, alias)
+        live = {_rewrite.resolve(alias, s) for s in fetched}  # the aliases are final from here
         if opts["fuse_softmax_grad"] and self._placed is None:  # a NumPy-only kernel
-            live = {_rewrite.resolve(alias, s) for s in fetched}
             steps = _rewrite.fuse_softmax_grad(steps, live)
         if opts["prune_dead"]:
-            steps = _rewrite.prune_dead(steps, {_rewrite.resolve(alias, s) for s in fetched})
+            steps = _rewrite.prune_dead(steps, live)
         if opts["specialize_kernels"]:  # NumPy/BLAS kernels: for CPU steps only
             _rewrite.specialize_kernels(steps if self._placed is None else
                                         [st for st in steps if not _transfers.on_gpu(st)])
         if opts["shape_only_stand_ins"] and self._placed is None:  # NumPy stand-ins
-            live = {_rewrite.resolve(alias, s) for s in fetched}
             steps = _rewrite.shape_only_stand_ins(steps, live)
         if opts["log_softmax"] and self._placed is None:  # a NumPy kernel
             steps = _algebraic.log_softmax_rewrite(steps)
         if opts["shape_memo"]:
             steps = _rewrite.shape_memo(steps, template)
         if opts["inplace_updates"]:
-            live = {_rewrite.resolve(alias, s) for s in fetched}
             for st in _rewrite.inplace_updates(steps, live):
                 st.fn = partial(st.fn, owned=self._owned)
                 st.tags.append("inplace")
                 if self._placed is None:
                     _rewrite.direct_update(st)
         if opts["gradient_buffers"] and self._placed is None:
-            _rewrite.gradient_buffers(steps, {_rewrite.resolve(alias, s) for s in fetched})
+            _rewrite.gradient_buffers(steps, live)
         if opts["inplace_elementwise"] and self._placed is None:  # NumPy `out=`
-            _inplace.inplace_elementwise(steps, {_rewrite.resolve(alias, s) for s in fetched},
-                                         _rewrite.FRESH_OUTPUT, _rewrite.SHAPE_SOURCES)
+            _inplace.inplace_elementwise(steps, live)
         return steps, alias
 
     def run(self, feed_arrays):

@@ -277,8 +277,22 @@ def shape_only_stand_ins(steps, protected):
     return steps
 
 
-def _producers(steps):
+def producers(steps):
+    """{slot: the step that writes it}."""
     return {o: st for st in steps for o in st.outs}
+
+
+def value_readers(steps):
+    """{slot: the steps that read its values}. Shape sources and shape-only stand-ins read only
+    shapes, which a write into the array or a reused buffer leaves as they were."""
+    readers = {}
+    for st in steps:
+        if st.op.type in SHAPE_SOURCES or "shape_only" in st.tags:
+            continue
+        for i in st.ins:
+            if isinstance(i, int):
+                readers.setdefault(i, []).append(st)
+    return readers
 
 
 def _match(producer, slot, op_type):
@@ -295,7 +309,7 @@ def _other(pair, one):
 def fuse_softmax_grad(steps, protected):
     """((g * 1/sm) - sum(g * 1/sm * sm, -1)) * sm, the graph Log's and Softmax's gradients
     make, becomes one kernel `g - sm * sum(g, -1)` when its intermediates have no other use."""
-    producer = _producers(steps)
+    producer = producers(steps)
     uses = Counter(i for st in steps for i in st.ins if isinstance(i, int))
     uses.update(protected)
     dropped = set()

@@ -153,15 +153,9 @@ def gradient_buffers(steps, protected):
     """A weight gradient (a MatMul) that only its variable's direct update reads is written into
     one buffer kept across runs, and the update scales it in place: as the hand-written loop,
     a step of W1 then allocates no weight-sized temporaries. Values are bit for bit the same."""
-    from .rewrite import SHAPE_SOURCES  # rewrite imports this module
-    producer = {o: st for st in steps for o in st.outs}
-    readers = {}
-    for st in steps:
-        if st.op.type in SHAPE_SOURCES or "shape_only" in st.tags:
-            continue  # they read shapes only
-        for i in st.ins:
-            if isinstance(i, int):
-                readers.setdefault(i, []).append(st)
+    from .rewrite import producers, value_readers  # rewrite imports this module
+    producer = producers(steps)
+    readers = value_readers(steps)
     for st in steps:
         owns_delta = getattr(st.fn, "owns_delta", None)
         if owns_delta is None or not isinstance(st.ins[-1], int):
