@@ -80,15 +80,21 @@ def momentum_inplace(xp, var, accum, lr, grad, momentum, use_nesterov=False):
 BLOCK = 1 << 18
 
 
-def adam_inplace(xp, var, m, v, beta1_power, beta2_power, lr, beta1, beta2, epsilon, grad,
-                 use_nesterov=False):
+def adam_rates(xp, var, beta1_power, beta2_power, lr, beta1, beta2, epsilon):
+    """(1 - beta1, 1 - beta2, the step size alpha, beta1, epsilon) as `adam` rounds them."""
     # 0-d hyperparameters as NumPy scalars: the same float rounding, a tenth of the call cost
     beta1_power, beta2_power, lr, beta1, beta2, epsilon = (
         a[()] if getattr(a, "ndim", None) == 0 else a
         for a in (beta1_power, beta2_power, lr, beta1, beta2, epsilon))
     one = xp.ones((), dtype=var.dtype)[()]
     alpha = lr * xp.sqrt(one - beta2_power) / (one - beta1_power)
-    rates = (one - beta1, one - beta2, alpha, beta1, epsilon, use_nesterov)
+    return one - beta1, one - beta2, alpha, beta1, epsilon
+
+
+def adam_inplace(xp, var, m, v, beta1_power, beta2_power, lr, beta1, beta2, epsilon, grad,
+                 use_nesterov=False):
+    rates = adam_rates(xp, var, beta1_power, beta2_power, lr, beta1, beta2, epsilon) + \
+        (use_nesterov,)
     if var.size <= BLOCK or not all(a.flags.c_contiguous for a in (var, m, v)):
         _adam_block(xp, var, m, v, grad, xp.empty_like(var), xp.empty_like(var), *rates)
         return

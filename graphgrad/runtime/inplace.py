@@ -19,6 +19,7 @@ def _binary_into(ufunc, k):
                 and y.shape == x.shape[x.ndim - y.ndim:]):
             return ufunc(a, b, out=x)
         return ufunc(a, b)
+    into.position = k  # the input it may write into (runtime/compiled_steps.py reads it)
     return into
 
 

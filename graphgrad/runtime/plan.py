@@ -7,6 +7,7 @@ import numpy as np
 from .. import errors
 from ..graph.tensor import Tensor
 from . import algebraic as _algebraic
+from . import compiled_steps as _compiled_steps
 from . import inplace as _inplace
 from . import rewrite as _rewrite
 from . import transfers as _transfers
@@ -234,11 +235,13 @@ class Plan:
                 st.fn = partial(st.fn, owned=self._owned)
                 st.tags.append("inplace")
                 if self._placed is None:
-                    _rewrite.direct_update(st)
+                    _rewrite.direct_update(st, opts["compiled_kernels"])
         if opts["gradient_buffers"] and self._placed is None:
             _rewrite.gradient_buffers(steps, live)
         if opts["inplace_elementwise"] and self._placed is None:  # NumPy `out=`
             _inplace.inplace_elementwise(steps, live)
+        if opts["compiled_kernels"] and self._placed is None:  # numba loops over NumPy arrays
+            steps = _compiled_steps.compiled_steps(steps, live)
         return steps, alias
 
     def run(self, feed_arrays):

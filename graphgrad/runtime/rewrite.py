@@ -25,6 +25,7 @@ ENABLED = {
     "shape_only_stand_ins": True,  # values only Shape/Size read: their shape, not their values
     "gradient_buffers": True,    # a weight gradient only its SGD update reads: a reused buffer
     "inplace_elementwise": True,  # bias adds, ReLU and its gradient write into fresh inputs
+    "compiled_kernels": True,    # with numba installed: optimizer updates as one compiled loop
 }
 
 # Ops whose kernels always return a new array (never an input or a view of one).

@@ -4,7 +4,7 @@ and bookkeeping than on arithmetic at W1's sizes (100x10 matrices).
 """
 import numpy as np
 
-from ..kernels import fused
+from ..kernels import compiled, fused
 
 
 def _dot_kernel(ta, tb):
@@ -90,7 +90,7 @@ def _read_kernel(fn):
     return read
 
 
-def direct_update(st):
+def direct_update(st, use_compiled=False):
     """For an in-place ApplyGradientDescent on NumPy: a kernel that checks, reads and updates
     its variable directly (the generic update kernel's bookkeeping costs more than the update of
     a small variable); anything unusual goes to the generic kernel. Bit for bit the same."""
@@ -99,7 +99,7 @@ def direct_update(st):
     if getattr(fn, "args", ())[:1] != (np,) or "owned" not in kw:
         return
     if st.op.type != "ApplyGradientDescent":
-        _direct_apply(st)
+        _direct_apply(st, use_compiled)
         return
     store, owned, key = kw["store"], kw["owned"], kw["refs"][0]
     owns_delta = [False]  # set by `gradient_buffers`: delta is a buffer only this step reads
@@ -120,14 +120,18 @@ def direct_update(st):
     st.fn = apply_gradient_descent
 
 
-def _direct_apply(st):
+def _direct_apply(st, use_compiled):
     """Another in-place update (Adam, Momentum, ...) on NumPy: the update rule called on the
     stored arrays after the checks the generic kernel makes, without its per-call setup; anything
-    unusual goes to the generic kernel. Bit for bit the same."""
+    unusual goes to the generic kernel. With `use_compiled`, the rule's compiled loop where numba
+    is installed (kernels/compiled.py). Bit for bit the same."""
     fn = st.fn
     update = getattr(fn.func, "update_inplace", None)
     if update is None:
         return
+    if use_compiled and compiled.inplace_update(update) is not None:
+        update = compiled.inplace_update(update)
+        st.tags.append("compiled")
     kw, grad_index = fn.keywords, fn.func.grad_index
     store, owned, keys = kw["store"], kw["owned"], kw["refs"]
     attrs = {k: v for k, v in kw.items()
@@ -146,28 +150,32 @@ def _direct_apply(st):
                 return var
         return fn(*values)
     apply.keywords = kw  # the plan finds the variables it hands out here
+    apply.grad_index = grad_index  # keeps no reference to its gradient (gradient_buffers)
     st.fn = apply
 
 
 def gradient_buffers(steps, protected):
     """A weight gradient (a MatMul) that only its variable's direct update reads is written into
-    one buffer kept across runs, and the update scales it in place: as the hand-written loop,
-    a step of W1 then allocates no weight-sized temporaries. Values are bit for bit the same."""
+    one buffer kept across runs (an SGD update then scales it in place): as the hand-written
+    loop, a step of W1 then allocates no weight-sized temporaries. Values are bit for bit the
+    same."""
     from .rewrite import producers, value_readers  # rewrite imports this module
     producer = producers(steps)
     readers = value_readers(steps)
     for st in steps:
         owns_delta = getattr(st.fn, "owns_delta", None)
-        if owns_delta is None or not isinstance(st.ins[-1], int):
+        grad_index = -1 if owns_delta is not None else getattr(st.fn, "grad_index", None)
+        if grad_index is None or not isinstance(st.ins[grad_index], int):
             continue
-        delta = st.ins[-1]
+        delta = st.ins[grad_index]
         mm = producer.get(delta)
         if (mm is None or delta in protected or mm.op.type != "MatMul" or mm.memo is not None
                 or "specialized" not in mm.tags or readers.get(delta) != [st]):
             continue
         mm.fn = _dot_into(mm.op.attrs["transpose_a"], mm.op.attrs["transpose_b"], mm.fn)
         mm.tags.append("reused_buffer")
-        owns_delta[0] = True
+        if owns_delta is not None:
+            owns_delta[0] = True
     return steps
 
 
