@@ -1,6 +1,7 @@
 """run.py's report: graphgrad's ratios to each peer and the Markdown tables."""
 
-NAMES = {"graphgrad": "graphgrad", "numpy": "NumPy by hand", "tf": "TF 1.x Session",
+NAMES = {"graphgrad": "graphgrad", "graphgrad_numpy": "graphgrad, NumPy only",
+         "numpy": "NumPy by hand", "tf": "TF 1.x Session",
          "torch": "PyTorch eager", "jax": "JAX jit"}
 
 

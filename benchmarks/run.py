@@ -60,6 +60,12 @@ def peers():
     return found
 
 
+def compiled_kernels():
+    """numba's version when graphgrad's compiled kernels are in use here, else None."""
+    from graphgrad.kernels import compiled
+    return compiled._numba().__version__ if compiled.available() else None
+
+
 def time_all(impls, reps, seconds, warmup, with_busy, pin):
     """{workload: {impl: medians}} of every workload, one thread each, quiet (and busy).
 
@@ -181,7 +187,9 @@ def main(argv=None):
     reps = args.reps or (2 if args.quick else 9)
     seconds = args.seconds or (0.02 if args.quick else 0.5)
     found = peers()
-    impls = ["graphgrad", "numpy"] + [p for p in workloads.PEERS if p in found]
+    compiled = compiled_kernels()
+    impls = (["graphgrad"] + (["graphgrad_numpy"] if compiled else []) + ["numpy"]
+             + [p for p in workloads.PEERS if p in found])
     if args.only:
         impls = [k for k in impls if k in args.only.split(",")]
     warmup = 0 if args.quick else 3
@@ -198,8 +206,8 @@ def main(argv=None):
     out = {
         "command": " ".join([os.path.basename(sys.executable)] + sys.argv),
         "quick": args.quick, "python": platform.python_version(), "numpy": np.__version__,
-        "peers": found, "threads": ONE_THREAD, "busy": not args.no_busy,
-        "one_cpu": not args.no_pin,
+        "peers": found, "compiled_kernels": compiled, "threads": ONE_THREAD,
+        "busy": not args.no_busy, "one_cpu": not args.no_pin,
         "machine": {"cpus": os.cpu_count(), "load_before": load_before,
                     "load_after": os.getloadavg()},
         "implementations": impls, "workloads": results, "ratios": report.ratios(results),

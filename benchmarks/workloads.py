@@ -15,7 +15,9 @@ W2 = "W2 MLP 784-256-256-10 Adam (steps/s)"
 W3 = "W3 Deep-MNIST CNN Adam (steps/s)"
 W4 = "W4 tiny graph run (runs/s)"
 PEERS = ("tf", "torch", "jax")  # optional: used when importable
-IMPLEMENTATIONS = ("graphgrad", "numpy") + PEERS
+# graphgrad_numpy: graphgrad without its numba-compiled kernels (what a NumPy-only install runs)
+IMPLEMENTATIONS = ("graphgrad", "graphgrad_numpy", "numpy") + PEERS
+NUMPY_ONLY = {"compiled_kernels": False}
 
 
 def _session(graph, rewrites=None):
@@ -34,9 +36,9 @@ def w1_session(rewrites=None):
 
 
 def _built(model):
-    def session():
+    def session(rewrites=None):
         graph, fetch, feed = model(tf)
-        return _session(graph), fetch, feed
+        return _session(graph, rewrites), fetch, feed
     return session
 
 
@@ -47,14 +49,16 @@ w2_session, w3_session, w4_session = (_built(m) for m in (tf1_models.w2, tf1_mod
 SESSIONS = {W1: w1_session, W2: w2_session, W3: w3_session, W4: w4_session}
 
 
-def graphgrad_step(workload):
-    sess, fetch, feed = SESSIONS[workload]()
+def graphgrad_step(workload, rewrites=None):
+    sess, fetch, feed = SESSIONS[workload](rewrites)
     return lambda: sess.run(fetch, feed_dict=feed)
 
 
 def _factory(impl, workload):
     if impl == "graphgrad":
         return lambda: graphgrad_step(workload)
+    if impl == "graphgrad_numpy":
+        return lambda: graphgrad_step(workload, NUMPY_ONLY)
     module = "hand_numpy" if impl == "numpy" else "peer_" + impl
     fn = {W1: "w1", W2: "w2", W3: "w3", W4: "w4"}[workload]
     return lambda: getattr(importlib.import_module(module), fn)()
