@@ -52,6 +52,7 @@ def main(argv=None):
     sys.path[:0] = [ROOT, HERE]
     import timing
     import workloads
+    workloads.steady_state()
     spinner = timing.Spinner(True)
     try:
         rows = {name: timing.time_workload({args.impl: factories[args.impl]}, args.reps,

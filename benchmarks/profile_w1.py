@@ -68,6 +68,7 @@ def kernel_times(plan, feeds, repeats):
 
 
 def main(argv=None):
+    workloads.steady_state()
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--steps", type=int, default=2000)
     parser.add_argument("--no-rewrites", action="store_true")

@@ -171,6 +171,7 @@ def build_times_fresh(depths, reps):
 
 
 def main(argv=None):
+    workloads.steady_state()
     parser = argparse.ArgumentParser(description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="smoke mode, a few seconds")

@@ -5,6 +5,7 @@ kernels), peer_tf.py (TF 1.x compat, graph mode), peer_torch.py (PyTorch eager) 
 (a jit-compiled step). Every factory returns a `step()` callable; same data (bench_data.py), same
 math, float32."""
 import importlib
+import os
 
 import tf1_models
 
@@ -18,6 +19,12 @@ PEERS = ("tf", "torch", "jax")  # optional: used when importable
 # graphgrad_numpy: graphgrad without its numba-compiled kernels (what a NumPy-only install runs)
 IMPLEMENTATIONS = ("graphgrad", "graphgrad_numpy", "numpy") + PEERS
 NUMPY_ONLY = {"compiled_kernels": False}
+
+
+def steady_state():
+    """For timing: graphgrad's plans use their compiled kernels (numba) from the start, as in a
+    long training run, instead of switching after their first second of runs."""
+    os.environ.setdefault("GRAPHGRAD_JIT", "eager")
 
 
 def _session(graph, rewrites=None):

@@ -2,6 +2,8 @@
 NumPy kernels they replace, fall back to them for arrays they do not take, and are used by a
 plan only with the `compiled_kernels` option on and numba available (GRAPHGRAD_JIT=0 turns
 them off). CI installs numba (the `test` extra), so none of these skip there."""
+import time
+
 import numpy as np
 import pytest
 
@@ -9,6 +11,12 @@ import graphgrad as tf
 from graphgrad.kernels import compiled, training
 
 pytest.importorskip("numba")
+
+
+@pytest.fixture(autouse=True)
+def compile_at_build(monkeypatch):
+    """Plans compile their kernels when built (by default they switch once they have run 1 s)."""
+    monkeypatch.setenv("GRAPHGRAD_JIT", "eager")
 
 SHAPES = [(0,), (1,), (7,), (3, 5), (1, 1, 4), (65, 33)]
 
@@ -141,6 +149,19 @@ def test_bias_relu_equals_add_then_maximum(dtype, shape, into_x):
     assert (got is x) == into_x
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("into_x", [False, True])
+def test_bias_softmax_equals_add_then_softmax(dtype, into_x):
+    x, bias = _arrays((9, 6), dtype, 5, 1)[0] * 20, _arrays((6,), dtype, 6, 1)[0]
+    x[0, 0] = -np.inf
+    expected = compiled.softmax_2d(x + bias)
+    got = compiled.bias_softmax(x, bias, out=x if into_x else None)
+    np.testing.assert_array_equal(got, expected)
+    assert (got is x) == into_x
+    x2 = _arrays((6, 9), dtype, 5, 1)[0]  # not contiguous as x2.T: NumPy's steps
+    np.testing.assert_allclose(compiled.bias_softmax(x2.T, bias), compiled.softmax_2d(x2.T + bias))
+
+
 def test_bias_relu_of_arrays_the_loop_does_not_take():
     x, bias = _arrays((5, 6), np.float32, 1, 1)[0], _arrays((5,), np.float32, 2, 1)[0]
     np.testing.assert_array_equal(compiled.bias_relu(x.T, bias), np.maximum(x.T + bias, 0))
@@ -216,3 +237,113 @@ def test_a_fetched_pre_activation_is_not_fused_away():
     off_values, _ = _mlp({"compiled_kernels": False}, fetch_pre_activation=True)
     for got, want in zip(values, off_values):
         np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+
+
+def test_a_traced_run_names_the_compiled_steps():
+    tf.reset_default_graph()
+    x = tf.placeholder(tf.float32, [None, 4])
+    b = tf.Variable(np.arange(4, dtype=np.float32) - 2)
+    out = tf.nn.relu(tf.matmul(x, tf.eye(4)) + b) * 2.0
+    metadata = tf.RunMetadata()
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        got = sess.run(out, {x: np.ones((3, 4), np.float32)},
+                       options=tf.RunOptions(trace_level=tf.RunOptions.FULL_TRACE),
+                       run_metadata=metadata)
+    np.testing.assert_array_equal(got, np.tile([0, 0, 2, 4], (3, 1)).astype(np.float32))
+    nodes = {n.node_name: n for n in metadata.step_stats.dev_stats[0].node_stats}
+    assert "compiled" in nodes["Relu"].rewrites and "add" not in nodes
+
+
+@pytest.mark.parametrize("dtype,rtol", [(np.float32, 2e-6), (np.float64, 1e-13)])
+@pytest.mark.parametrize("shape", [(1, 1), (100, 10), (3, 1000), (0, 4)])
+def test_compiled_softmax_and_its_log_gradient_match_numpy(dtype, rtol, shape):
+    from graphgrad.kernels import softmax
+    rng = np.random.default_rng(shape[0])
+    x = (rng.normal(size=shape) * 30).astype(dtype)
+    g = rng.normal(size=shape).astype(dtype)
+    if x.size:
+        x[0, 0] = -np.inf  # a probability of exactly 0
+    got = compiled.softmax_2d(x)
+    with np.errstate(invalid="ignore"):  # a (1, 1) row of -inf: nan, as NumPy's kernel
+        want = softmax.softmax(np, x)
+    np.testing.assert_allclose(got, want, rtol=rtol, atol=rtol)
+    assert got.dtype == dtype and not np.shares_memory(got, x)
+    want = g - got * g.sum(axis=1, keepdims=True)
+    np.testing.assert_allclose(compiled.softmax_log_grad(g, got), want, rtol=rtol,
+                               atol=rtol * np.abs(g).sum(axis=1, keepdims=True).max(initial=1))
+
+
+def test_compiled_softmax_of_special_rows_follows_numpy():
+    x = np.array([[1.0, np.nan, 2.0], [-np.inf, -np.inf, -np.inf], [np.inf, 0.0, 1.0],
+                  [3.0, 1.0, 2.0]], np.float32)
+    from graphgrad.kernels import softmax
+    with np.errstate(all="ignore"):
+        want = softmax.softmax(np, x)
+        got = compiled.softmax_2d(x)
+    np.testing.assert_array_equal(np.isnan(got), np.isnan(want))
+    np.testing.assert_allclose(got[3], want[3], rtol=2e-6)
+
+
+def test_the_seed_models_softmax_and_its_gradient_run_compiled():
+    def train(opts):
+        tf.reset_default_graph()
+        rng = np.random.default_rng(8)
+        x = tf.placeholder(tf.float32, [None, 12])
+        y_ = tf.placeholder(tf.float32, [None, 5])
+        w = tf.Variable(tf.zeros([12, 5]))
+        b = tf.Variable(tf.zeros([5]))
+        y = tf.nn.softmax(tf.matmul(x, w) + b)
+        loss = tf.reduce_mean(-tf.reduce_sum(y_ * tf.log(y), reduction_indices=[1]))
+        step = tf.train.GradientDescentOptimizer(0.5).minimize(loss)
+        config = tf.ConfigProto(graph_options=tf.GraphOptions(rewrite_options=opts))
+        with tf.Session(config=config) as sess:
+            sess.run(tf.global_variables_initializer())
+            for n in (30, 7, 30):
+                sess.run(step, {x: rng.random((n, 12), dtype=np.float32),
+                                y_: np.eye(5, dtype=np.float32)[rng.integers(0, 5, n)]})
+            plan = next(p for p in sess._plans.values() if step in p.fetches)
+            return sess.run([w, b]), sorted(s.op.name for s in plan.steps if "compiled" in s.tags)
+    values, names = train({})
+    # the fused log-softmax gradient sits in a Mul's step; the bias add in the Softmax step
+    assert names == ["Softmax", "gradients/Softmax_grad/mul_1"]
+    off_values, off_names = train({"compiled_kernels": False})
+    assert off_names == []
+    for got, want in zip(values, off_values):
+        np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
+
+
+def test_by_default_a_plan_switches_to_compiled_kernels_once_it_has_run_a_while(monkeypatch):
+    from graphgrad.runtime import compiled_steps
+    monkeypatch.delenv("GRAPHGRAD_JIT")
+    monkeypatch.setattr(compiled_steps, "WARMUP_S", 0.2)
+    tf.reset_default_graph()
+    x = tf.placeholder(tf.float32, [None, 8])
+    w = tf.Variable(np.linspace(-1, 1, 24, dtype=np.float32).reshape(8, 3))
+    loss = tf.reduce_sum(tf.square(tf.matmul(x, w)))
+    train = tf.train.AdamOptimizer(0.01).minimize(loss)
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        run = sess.make_callable(train, [x])
+        plan, feed = run.plan, np.ones((4, 8), np.float32)
+        run(feed)
+        assert plan._tier is not None and not any("compiled" in s.tags for s in plan.steps)
+        start = time.perf_counter()
+        while plan._tier is not None and time.perf_counter() - start < 5:
+            run(feed)
+        assert plan._tier is None and any("compiled" in s.tags for s in plan.steps)
+        assert time.perf_counter() - start >= 0.2
+        before = sess.run(w)
+        run(feed)  # the rebuilt plan keeps updating the same variable
+        assert not np.array_equal(before, sess.run(w))
+
+
+def test_plans_with_nothing_to_compile_never_switch(monkeypatch):
+    monkeypatch.delenv("GRAPHGRAD_JIT")
+    tf.reset_default_graph()
+    x = tf.placeholder(tf.float32, [None, 8])
+    w = tf.Variable(tf.ones([8, 3]))
+    train = tf.train.GradientDescentOptimizer(0.1).minimize(tf.reduce_sum(tf.matmul(x, w)))
+    with tf.Session() as sess:
+        sess.run(tf.global_variables_initializer())
+        assert sess.make_callable(train, [x]).plan._tier is None

@@ -9,6 +9,7 @@ into a fused multiply-add unless fastmath is asked for; it is not). Without numb
 GRAPHGRAD_JIT=0 in the environment, `inplace_update` returns None and the plan keeps NumPy.
 Compiled loops are cached on disk by numba, so only the first process pays the compile time.
 """
+import importlib.util
 import os
 
 import numpy as np
@@ -25,12 +26,24 @@ def _numba():
         except ImportError:
             numba = None
         _loops["numba"] = numba
+        if numba is not None:  # the loops call these helpers: compiled, in their place
+            for name in _HELPERS:
+                globals()[name] = numba.njit(cache=True, error_model="numpy")(globals()[name])
     return _loops["numba"]
 
 
 def available():
-    """numba is importable and not switched off (GRAPHGRAD_JIT=0)."""
-    return os.environ.get("GRAPHGRAD_JIT", "1") != "0" and _numba() is not None
+    """numba is importable (imports it) and not switched off (GRAPHGRAD_JIT=0)."""
+    return os.environ.get("GRAPHGRAD_JIT") != "0" and _numba() is not None
+
+
+def installed():
+    """As `available`, without importing numba."""
+    if os.environ.get("GRAPHGRAD_JIT") == "0":
+        return False
+    if "numba" in _loops:
+        return _loops["numba"] is not None
+    return importlib.util.find_spec("numba") is not None
 
 
 def _compile(fn):
@@ -135,46 +148,129 @@ def bias_relu(x, bias, out=None):
     return out
 
 
-def _softmax_xent_loop(logits, labels, loss, grad):
-    rows, cols = logits.shape
-    for i in range(rows):
-        top = logits[i, 0]
-        for j in range(1, cols):
-            x = logits[i, j]
-            if x > top or x != x:
-                top = x
-                if x != x:
-                    break
+def _softmax_xent_rows(shifted, e, labels, loss):
+    """From x - rowmax and its exp: the loss per row, and softmax - labels into `shifted`."""
+    for i in range(e.shape[0]):
         total = 0.0
-        for j in range(cols):
-            e = np.exp(logits[i, j] - top)
-            grad[i, j] = e
-            total += e
+        for j in range(e.shape[1]):
+            total += e[i, j]
         log_total = np.log(total)
         acc = 0.0
-        for j in range(cols):
-            acc += labels[i, j] * ((logits[i, j] - top) - log_total)
-            grad[i, j] = grad[i, j] / total - labels[i, j]
+        for j in range(e.shape[1]):
+            acc += labels[i, j] * (shifted[i, j] - log_total)
+            shifted[i, j] = e[i, j] / total - labels[i, j]
         loss[i] = -acc
 
 
 def softmax_xent_2d(logits, labels):
-    """fused.softmax_xent_2d (loss, softmax - labels) as one loop per row: each row shifted by
-    its own max, sums in float64. Within float32 rounding of the NumPy kernel, not bit for bit
-    (exp and log come from a different math library)."""
+    """fused.softmax_xent_2d (loss, softmax - labels): each row shifted by its own max, sums in
+    float64. Within float32 rounding of the NumPy kernel, not bit for bit."""
     if not (_flat_ok((logits, labels)) and logits.ndim == 2 and labels.shape == logits.shape
             and logits.shape[1]):
         return fused.softmax_xent_2d(logits, labels)
     loss, grad = np.empty(logits.shape[0], logits.dtype), np.empty_like(logits)
-    _compile(_softmax_xent_loop)(logits, labels, loss, grad)
+    _compile(_shift_rows)(logits, grad)
+    e = np.exp(grad)
+    _compile(_softmax_xent_rows)(grad, e, labels, loss)
     return loss, grad
+
+
+_HELPERS = ("_row_max",)  # functions the loops call (compiled first: see _numba)
+
+
+def _row_max(x, i):
+    """The max of row i, nan if the row holds one (as NumPy's max)."""
+    top = x[i, 0]
+    for j in range(1, x.shape[1]):
+        if x[i, j] > top or x[i, j] != x[i, j]:
+            top = x[i, j]
+            if top != top:
+                break
+    return top
+
+
+# exp itself stays NumPy's: its SIMD exp is several times faster than the scalar libm calls a
+# numba loop makes. The loops around it do the per-row work NumPy needs many calls for.
+def _shift_rows(x, out):
+    for i in range(x.shape[0]):
+        top = _row_max(x, i)
+        for j in range(x.shape[1]):
+            out[i, j] = x[i, j] - top
+
+
+def _shift_rows_bias(x, bias, out):
+    """out = (x + bias) - its row max; out may be x."""
+    for i in range(x.shape[0]):
+        top = x[i, 0] + bias[0]
+        for j in range(1, x.shape[1]):
+            s = x[i, j] + bias[j]
+            if s > top or s != s:
+                top = s
+                if top != top:
+                    break
+        for j in range(x.shape[1]):
+            out[i, j] = (x[i, j] + bias[j]) - top
+
+
+def _normalize_rows(e):
+    for i in range(e.shape[0]):
+        total = 0.0
+        for j in range(e.shape[1]):
+            total += e[i, j]
+        for j in range(e.shape[1]):
+            e[i, j] = e[i, j] / total
+
+
+def softmax_2d(x):
+    """fused.softmax_2d (softmax over the rows of a 2-D float array), each row shifted by its
+    own max, its sum in float64: within float32 rounding of the NumPy kernel."""
+    if not (_contiguous_floats((x,)) and x.ndim == 2 and x.shape[1]):
+        return fused.softmax_2d(x)
+    out = np.empty_like(x)
+    _compile(_shift_rows)(x, out)
+    np.exp(out, out=out)
+    _compile(_normalize_rows)(out)
+    return out
+
+
+def bias_softmax(x, bias, out=None):
+    """softmax(x + bias) over the rows of a 2-D x, into `out` (which may be x) when given; x + bias
+    rounds as NumPy's add, so this equals the add followed by softmax_2d."""
+    if not (_contiguous_floats((x, bias, x if out is None else out)) and x.ndim == 2
+            and x.shape[1] and bias.shape == x.shape[1:] and (out is None or out.shape == x.shape)):
+        return softmax_2d(np.add(x, bias))
+    if out is None:
+        out = np.empty_like(x)
+    _compile(_shift_rows_bias)(x, bias, out)
+    np.exp(out, out=out)
+    _compile(_normalize_rows)(out)
+    return out
+
+
+def _softmax_log_grad_loop(g, sm, out):
+    for i in range(g.shape[0]):
+        total = 0.0
+        for j in range(g.shape[1]):
+            total += g[i, j]
+        for j in range(g.shape[1]):
+            out[i, j] = g[i, j] - sm[i, j] * total
+
+
+def softmax_log_grad(g, sm):
+    """fused.softmax_log_grad (g - sm * sum(g, -1)) as one loop per row of 2-D arrays, the sums
+    in float64 (NumPy sums in the arrays' dtype: within float32 rounding of it)."""
+    if not (_contiguous_floats((g, sm)) and g.ndim == 2 and g.shape == sm.shape):
+        return fused.softmax_log_grad(g, sm)
+    out = np.empty_like(g)
+    _compile(_softmax_log_grad_loop)(g, sm, out)
+    return out
 
 
 _INPLACE = {training.adam_inplace: adam_inplace, training.momentum_inplace: momentum_inplace}
 
 
-def inplace_update(numpy_update):
+def inplace_update(numpy_update, check=True):
     """The compiled counterpart of a NumPy in-place update rule of kernels/training.py, or None
-    (no compiled form, or numba not available)."""
+    (no compiled form, or with `check`, numba not available)."""
     fn = _INPLACE.get(numpy_update)
-    return fn if fn is not None and available() else None
+    return fn if fn is not None and (not check or available()) else None

@@ -1,35 +1,100 @@
 """Compiled steps (a plan rewrite of runtime/rewrite.py, option `compiled_kernels`): with numba
 installed, steps whose NumPy kernels make several passes over memory call one compiled loop of
-kernels/compiled.py instead: relu(x + bias) becomes one step, and the 2-D softmax cross-entropy
-one loop per row. (The optimizer updates' compiled loops are chosen by specialize.direct_update.)
-Without numba the plan is unchanged.
+kernels/compiled.py instead: relu(x + bias) and softmax(x + bias) become one step each; the 2-D
+softmax, its cross-entropy and the log-softmax gradient run one loop per row. (The compiled
+optimizer updates are chosen by specialize.direct_update.) Without numba the plan is unchanged.
 """
+import os
+import time
+
 from ..kernels import compiled, fused
 from .rewrite import producers, value_readers
 
 _BIAS_ADDS = ("Add", "AddV2", "BiasAdd")
+# NumPy kernels the earlier rewrites chose -> their compiled forms (same arguments)
+_SWAPS = {fused.softmax_xent_2d: compiled.softmax_xent_2d, fused.softmax_2d: compiled.softmax_2d,
+          fused.softmax_log_grad: compiled.softmax_log_grad}
+
+
+# A plan first runs NumPy's kernels, and is rebuilt with the compiled ones once it has kept
+# running for WARMUP_S seconds (checked every WARMUP_RUNS runs): importing numba and loading the
+# loops takes about half a second, which a short script (the seed's 1000 steps of 150 us) would
+# not win back. GRAPHGRAD_JIT=eager compiles when the plan is built; GRAPHGRAD_JIT=0 never.
+WARMUP_S = 1.0
+WARMUP_RUNS = 16
+
+
+def compile_at_build():
+    return os.environ.get("GRAPHGRAD_JIT") == "eager" and compiled.available()
+
+
+class Tier:
+    """Counts a plan's runs; `due()` once WARMUP_S seconds have passed between its run number
+    WARMUP_RUNS and a later multiple of it."""
+
+    def __init__(self):
+        self.runs, self.start = 0, None
+
+    def due(self):
+        self.runs += 1
+        if self.runs % WARMUP_RUNS:
+            return False
+        now = time.perf_counter()
+        if self.start is None:
+            self.start = now
+        return now - self.start >= WARMUP_S and compiled.available()
+
+
+def would_compile(steps, live):
+    """Some step would run a compiled kernel (numba installed, not switched off; numba is not
+    imported to find out)."""
+    return compiled.installed() and bool(
+        _matches(steps, live) or any(compiled.inplace_update(_update_rule(st), check=False)
+                                     for st in steps))
+
+
+def _update_rule(st):
+    """The NumPy in-place rule of a direct optimizer update step, or None."""
+    return getattr(st.fn, "update_rule", None)
 
 
 def compiled_steps(steps, live):
     """The steps with compiled kernels where they apply; `live` are the fetched slots."""
     if not compiled.available():
         return steps
-    producer, readers = producers(steps), value_readers(steps)
     fused_away = set()
-    for st in steps:
-        if st.fn is fused.softmax_xent_2d:
-            st.fn = compiled.softmax_xent_2d
+    for st, fuse, add in _matches(steps, live):
+        if fuse is None:
+            st.fn = _SWAPS[st.fn]
             st.tags.append("compiled")
-        elif st.op.type == "Relu" and st.memo is None and isinstance(st.ins[0], int):
-            add = producer.get(st.ins[0])
-            if (add is not None and _is_bias_add(add) and st.ins[0] not in live
-                    and len(readers.get(st.ins[0], ())) == 1):
-                into_x = getattr(add.fn, "position", None) == 0
-                st.fn, st.ins = _bias_relu(into_x), list(add.ins)
-                st.tags = [t for t in st.tags if t != "inplace_out"] + \
-                    ["compiled"] + (["inplace_out"] if into_x else [])
-                fused_away.add(id(add))
+            continue
+        into_x = getattr(add.fn, "position", None) == 0
+        st.fn, st.ins = fuse(into_x), list(add.ins)
+        st.tags = [t for t in st.tags if t != "inplace_out"] + \
+            ["compiled"] + (["inplace_out"] if into_x else [])
+        fused_away.add(id(add))
     return [st for st in steps if id(st) not in fused_away]
+
+
+def _matches(steps, live):
+    """[(step, None, None)] for a kernel swap, [(step, fusion, the add step)] for a bias add
+    fused into the step it feeds."""
+    producer, readers = producers(steps), value_readers(steps)
+    found = []
+    for st in steps:
+        kernel = _SWAPS.get(st.fn, st.fn)
+        fuse = _BIAS_FUSIONS.get(kernel if st.op.type == "Softmax" else st.op.type)
+        add = None
+        if fuse is not None and st.memo is None and isinstance(st.ins[0], int):
+            add = producer.get(st.ins[0])
+            if not (add is not None and _is_bias_add(add) and st.ins[0] not in live
+                    and len(readers.get(st.ins[0], ())) == 1):
+                add = None
+        if add is not None:
+            found.append((st, fuse, add))
+        elif st.fn in _SWAPS:
+            found.append((st, None, None))
+    return found
 
 
 def _is_bias_add(st):
@@ -43,9 +108,17 @@ def _is_bias_add(st):
             and x.dtype == bias.dtype)
 
 
-def _bias_relu(into_x):
-    """relu(x + bias), written into x where the add was allowed to write into it (a fresh
-    array of this run that nothing else reads: runtime/inplace.py)."""
-    if into_x:
-        return lambda x, bias: compiled.bias_relu(x, bias, out=x)
-    return compiled.bias_relu
+def _bias_into(kernel):
+    """`kernel(x, bias, out=None)` as a step; writing into x where the add was allowed to (a
+    fresh array of this run that nothing else reads: runtime/inplace.py)."""
+    def make(into_x):
+        if into_x:
+            return lambda x, bias: kernel(x, bias, out=x)
+        return kernel
+    return make
+
+
+# Steps an x + bias feeds, by op type (Softmax: by its compiled kernel, so a 2-D float softmax),
+# fused with the add into one compiled step.
+_BIAS_FUSIONS = {"Relu": _bias_into(compiled.bias_relu),
+                 compiled.softmax_2d: _bias_into(compiled.bias_softmax)}

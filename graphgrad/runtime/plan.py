@@ -124,6 +124,15 @@ class Plan:
         self._store = state.variables
         self._owned = state.owned
         self.options = _rewrite.options(rewrites)
+        self._state, self._xp = state, xp
+        self._build(state, xp, _compiled_steps.compile_at_build())
+
+    def _build(self, state, xp, compile_now, upgrade=False):
+        """Compiles the plan; `compile_now`: with the compiled kernels (numba), else with NumPy's
+        and, if the compiled ones would apply, a Tier that rebuilds the plan with them once it
+        has run long enough to pay for their loading (runtime/compiled_steps.py)."""
+        self._compile_now, self._tier = compile_now, None
+        feeds, fetches = self.feeds, self.fetches
         fed = set(feeds)
         fetch_tensors = [f for f in fetches if isinstance(f, Tensor)]
         targets = [f for f in fetches if not isinstance(f, Tensor)]
@@ -144,7 +153,7 @@ class Plan:
         if self._placed is not None:
             steps, self.fetch_slots = _transfers.insert(
                 steps, template, self.feed_slots, self.fetch_slots, len(write) + len(feeds))
-        if placer is not None and placer.log:
+        if placer is not None and placer.log and not upgrade:
             placer.log_lines(self.order, self._ran_on or placed)
         # Two fetches of one value (x and identity(x)) must still be two arrays.
         seen = set()
@@ -235,17 +244,22 @@ class Plan:
                 st.fn = partial(st.fn, owned=self._owned)
                 st.tags.append("inplace")
                 if self._placed is None:
-                    _rewrite.direct_update(st, opts["compiled_kernels"])
+                    _rewrite.direct_update(st, opts["compiled_kernels"] and self._compile_now)
         if opts["gradient_buffers"] and self._placed is None:
             _rewrite.gradient_buffers(steps, live)
         if opts["inplace_elementwise"] and self._placed is None:  # NumPy `out=`
             _inplace.inplace_elementwise(steps, live)
         if opts["compiled_kernels"] and self._placed is None:  # numba loops over NumPy arrays
-            steps = _compiled_steps.compiled_steps(steps, live)
+            if self._compile_now:
+                steps = _compiled_steps.compiled_steps(steps, live)
+            elif _compiled_steps.would_compile(steps, live):
+                self._tier = _compiled_steps.Tier()
         return steps, alias
 
     def run(self, feed_arrays):
         """The fetched values (None for ops) given the feed arrays in `self.feeds` order."""
+        if self._tier is not None and self._tier.due():
+            self._build(self._state, self._xp, compile_now=True, upgrade=True)
         try:
             with self._errstate(all="ignore"):
                 values = self._fn(*feed_arrays)

@@ -151,6 +151,7 @@ def _direct_apply(st, use_compiled):
         return fn(*values)
     apply.keywords = kw  # the plan finds the variables it hands out here
     apply.grad_index = grad_index  # keeps no reference to its gradient (gradient_buffers)
+    apply.update_rule = fn.func.update_inplace  # the NumPy rule (compiled_steps.would_compile)
     st.fn = apply
 
 

@@ -40,6 +40,7 @@ class NodeExecStats:
     output: list = field(default_factory=list)
     location: str = "<unknown>"
     thread_id: int = 0
+    rewrites: list = field(default_factory=list)  # graphgrad's: the plan rewrites of this step
 
     @property
     def duration_micros(self):
@@ -86,7 +87,8 @@ def _node_stats(step, start_ns, dur_ns, result):
         timeline_label=f"{op.name} = {op.type}({', '.join(inputs)})",
         all_start_micros=start_ns // 1000, op_start_rel_micros=0, op_end_rel_micros=dur_us,
         all_end_rel_micros=dur_us, all_start_nanos=start_ns, all_end_rel_nanos=dur_ns,
-        inputs=inputs, output=[_output(i, v) for i, v in enumerate(outs)], location=site(op))
+        inputs=inputs, output=[_output(i, v) for i, v in enumerate(outs)], location=site(op),
+        rewrites=list(step.tags))
 
 
 def _output(slot, value):
