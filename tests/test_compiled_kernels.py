@@ -162,6 +162,22 @@ def test_bias_softmax_equals_add_then_softmax(dtype, into_x):
     np.testing.assert_allclose(compiled.bias_softmax(x2.T, bias), compiled.softmax_2d(x2.T + bias))
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("shape", [(0, 3), (1,), (7, 13), (2, 3, 5)])
+@pytest.mark.parametrize("into_grad", [False, True])
+def test_relu_grad_equals_numpy_with_signs_and_specials(dtype, shape, into_grad):
+    grad, y = _arrays(shape, dtype, 9, 2)
+    if grad.size >= 4:
+        grad.flat[:4] = [np.nan, np.inf, -2.0, 0.0]
+        y.flat[:4] = [-1.0, -1.0, -1.0, 0.0]  # masked: nan, nan, -0, 0
+    with np.errstate(invalid="ignore"):
+        expected = grad * (y > 0)
+    got = compiled.relu_grad(grad, y, out=grad if into_grad else None)
+    np.testing.assert_array_equal(got, expected)
+    np.testing.assert_array_equal(np.signbit(got), np.signbit(expected))
+    assert (got is grad) == into_grad and got.dtype == dtype
+
+
 def test_bias_relu_of_arrays_the_loop_does_not_take():
     x, bias = _arrays((5, 6), np.float32, 1, 1)[0], _arrays((5,), np.float32, 2, 1)[0]
     np.testing.assert_array_equal(compiled.bias_relu(x.T, bias), np.maximum(x.T + bias, 0))
@@ -220,7 +236,7 @@ def _mlp(opts, fetch_pre_activation=False):
 def test_a_plan_fuses_bias_add_and_relu_and_compiles_the_cross_entropy():
     values, plan = _mlp({})
     kinds = sorted(s.op.type for s in plan.steps if "compiled" in s.tags)
-    assert kinds == ["ApplyAdam"] * 3 + ["Relu", "SoftmaxCrossEntropyWithLogits"]
+    assert kinds == ["ApplyAdam"] * 3 + ["Relu", "ReluGrad", "SoftmaxCrossEntropyWithLogits"]
     relu = next(s for s in plan.steps if s.op.type == "Relu")
     assert "inplace_out" in relu.tags  # into the MatMul's fresh output
     assert not any(s.op.name == "add" for s in plan.steps)  # the add is part of the Relu step

@@ -189,6 +189,24 @@ def _row_max(x, i):
     return top
 
 
+def _relu_grad_loop(grad, y, out, zero):
+    for i in range(grad.shape[0]):
+        g = grad[i]
+        out[i] = g if y[i] > zero else g * zero  # grad * (y > 0): nan and inf give nan
+
+
+def relu_grad(grad, y, out=None):
+    """grad * (y > 0) in one pass (NumPy makes the mask first), into `out` (which may be grad)
+    when given; bit for bit NumPy's. Other arrays go to NumPy, into a new array."""
+    if not (_flat_ok((grad, y) if out is None else (grad, y, out)) and grad.shape == y.shape):
+        return np.multiply(grad, y > 0)
+    if out is None:
+        out = np.empty_like(grad)
+    _compile(_relu_grad_loop)(grad.reshape(-1), y.reshape(-1), out.reshape(-1),
+                              grad.dtype.type(0))
+    return out
+
+
 # exp itself stays NumPy's: its SIMD exp is several times faster than the scalar libm calls a
 # numba loop makes. The loops around it do the per-row work NumPy needs many calls for.
 def _shift_rows(x, out):

@@ -1,19 +1,22 @@
 """Compiled steps (a plan rewrite of runtime/rewrite.py, option `compiled_kernels`): with numba
 installed, steps whose NumPy kernels make several passes over memory call one compiled loop of
-kernels/compiled.py instead: relu(x + bias) and softmax(x + bias) become one step each; the 2-D
-softmax, its cross-entropy and the log-softmax gradient run one loop per row. (The compiled
-optimizer updates are chosen by specialize.direct_update.) Without numba the plan is unchanged.
+kernels/compiled.py instead: relu(x + bias) and softmax(x + bias) become one step each, a ReLU
+gradient written into its input one pass; the 2-D softmax, its cross-entropy and the log-softmax
+gradient run one loop per row. (The compiled optimizer updates are chosen by
+specialize.direct_update.) Without numba the plan is unchanged.
 """
 import os
 import time
 
 from ..kernels import compiled, fused
+from . import inplace
 from .rewrite import producers, value_readers
 
 _BIAS_ADDS = ("Add", "AddV2", "BiasAdd")
 # NumPy kernels the earlier rewrites chose -> their compiled forms (same arguments)
 _SWAPS = {fused.softmax_xent_2d: compiled.softmax_xent_2d, fused.softmax_2d: compiled.softmax_2d,
-          fused.softmax_log_grad: compiled.softmax_log_grad}
+          fused.softmax_log_grad: compiled.softmax_log_grad,
+          inplace.relu_grad_into: lambda grad, y: compiled.relu_grad(grad, y, out=grad)}
 
 
 # A plan first runs NumPy's kernels, and is rebuilt with the compiled ones once it has kept
