@@ -259,7 +259,7 @@ class Plan:
     def run(self, feed_arrays):
         """The fetched values (None for ops) given the feed arrays in `self.feeds` order."""
         if self._tier is not None and self._tier.due():
-            self._build(self._state, self._xp, compile_now=True, upgrade=True)
+            self._upgrade()
         try:
             with self._errstate(all="ignore"):
                 values = self._fn(*feed_arrays)
@@ -277,6 +277,15 @@ class Plan:
         if not self._checked:
             return values
         return self._hand_out(values, feed_arrays)
+
+    def _upgrade(self):
+        """Rebuilds the plan with the compiled kernels aside, then swaps it in with one
+        assignment: a run in another thread sees the old plan or the new one, whole."""
+        self._tier = None
+        new = object.__new__(Plan)
+        new.__dict__.update(self.__dict__)
+        new._build(self._state, self._xp, compile_now=True, upgrade=True)
+        self.__dict__ = new.__dict__
 
     def _with_all_uninitialized(self, exc):
         """The error of the first uninitialized read, listing every variable this run needs that
