@@ -3,11 +3,13 @@
 memory, each reading and writing whole arrays; one compiled loop reads each element once and
 keeps the intermediates in registers (about 5x faster for a 784x256 weight here).
 
-Each loop performs exactly the operations of its NumPy counterpart in kernels/training.py, in
-the same order and the same dtype, so the two agree bit for bit (numba does not contract a*b+c
-into a fused multiply-add unless fastmath is asked for; it is not). Without numba, or with
-GRAPHGRAD_JIT=0 in the environment, `inplace_update` returns None and the plan keeps NumPy.
-Compiled loops are cached on disk by numba, so only the first process pays the compile time.
+The optimizer and ReLU loops perform exactly the operations of their NumPy counterparts, in the
+same order and the same dtype, so the two agree bit for bit (numba does not contract a*b+c into
+a fused multiply-add unless fastmath is asked for; it is not). The softmax loops keep NumPy's
+exp and sum in float64: within float32 rounding of the NumPy kernels. Every function falls back
+to NumPy for arrays its loop does not take. runtime/compiled_steps.py decides when a plan uses
+them (never without numba, or with GRAPHGRAD_JIT=0). numba caches the compiled loops on disk, so
+only the first process on a machine pays the compile time.
 """
 import importlib.util
 import os
