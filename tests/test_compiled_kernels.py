@@ -94,6 +94,29 @@ def test_arrays_the_loop_does_not_take_go_to_numpy():
         np.testing.assert_array_equal(got, want)
 
 
+def test_loops_compile_in_memory_where_numba_cannot_cache_them(monkeypatch):
+    numba = compiled._numba()
+
+    class NoCacheDir:
+        """numba as on a machine with no writable cache directory."""
+        @staticmethod
+        def njit(cache=False, **options):
+            if cache:
+                raise RuntimeError("cannot cache function: no locator available")
+            return numba.njit(**options)
+    monkeypatch.setitem(compiled._loops, "numba", NoCacheDir)
+    monkeypatch.delitem(compiled._loops, "_adam_loop", raising=False)
+    var, m, grad, v = _arrays((3, 4), np.float32, 1, 4)
+    v = np.abs(v)
+    hyper = [np.asarray(x, np.float32) for x in (0.9, 0.999, 1e-2, 0.9, 0.999, 1e-8)]
+    expected = [a.copy() for a in (var, m, v)]
+    training.adam_inplace(np, *expected, *hyper, grad)
+    no_fallback(monkeypatch)
+    compiled.adam_inplace(np, var, m, v, *hyper, grad)
+    for got, want in zip((var, m, v), expected):
+        np.testing.assert_array_equal(got, want)
+
+
 def test_switched_off_by_the_environment(monkeypatch):
     assert compiled.inplace_update(training.adam_inplace) is compiled.adam_inplace
     assert compiled.inplace_update(training.gradient_descent_inplace) is None  # none compiled

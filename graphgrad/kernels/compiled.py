@@ -30,8 +30,18 @@ def _numba():
         _loops["numba"] = numba
         if numba is not None:  # the loops call these helpers: compiled, in their place
             for name in _HELPERS:
-                globals()[name] = numba.njit(cache=True, error_model="numpy")(globals()[name])
+                globals()[name] = _jit(globals()[name])
     return _loops["numba"]
+
+
+def _jit(fn):
+    # error_model="numpy": division follows IEEE (inf/nan) instead of raising, which also lets
+    # the loops vectorize.
+    numba = _loops["numba"]
+    try:
+        return numba.njit(cache=True, nogil=True, error_model="numpy")(fn)
+    except RuntimeError:  # no writable cache directory ("no locator available"): in memory
+        return numba.njit(nogil=True, error_model="numpy")(fn)
 
 
 def available():
@@ -50,9 +60,8 @@ def installed():
 
 def _compile(fn):
     if fn.__name__ not in _loops:
-        # error_model="numpy": division follows IEEE (inf/nan) instead of raising, which also
-        # lets the loop vectorize.
-        _loops[fn.__name__] = _numba().njit(cache=True, nogil=True, error_model="numpy")(fn)
+        _numba()
+        _loops[fn.__name__] = _jit(fn)
     return _loops[fn.__name__]
 
 
