@@ -35,22 +35,17 @@ def _session(graph, rewrites=None):
     return sess
 
 
-def w1_session(rewrites=None):
-    """The W1 graph in an initialized session, as `(sess, train, feed)`; `rewrites` is the
-    `GraphOptions.rewrite_options` dict (None: the defaults)."""
-    graph, train, feed = tf1_models.w1(tf)
-    return _session(graph, rewrites), train, feed
-
-
 def _built(model):
     def session(rewrites=None):
+        """The graph in an initialized session, as `(sess, fetch, feed)`; `rewrites` is the
+        `GraphOptions.rewrite_options` dict (None: the defaults)."""
         graph, fetch, feed = model(tf)
         return _session(graph, rewrites), fetch, feed
     return session
 
 
-w2_session, w3_session, w4_session = (_built(m) for m in (tf1_models.w2, tf1_models.w3,
-                                                          tf1_models.w4))
+w1_session, w2_session, w3_session, w4_session = (
+    _built(m) for m in (tf1_models.w1, tf1_models.w2, tf1_models.w3, tf1_models.w4))
 
 
 SESSIONS = {W1: w1_session, W2: w2_session, W3: w3_session, W4: w4_session}

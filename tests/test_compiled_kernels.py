@@ -10,6 +10,8 @@ import pytest
 import graphgrad as tf
 from graphgrad.kernels import compiled, training
 
+from .helpers import train_mlp, train_seed_model
+
 pytest.importorskip("numba")
 
 
@@ -233,47 +235,24 @@ def test_compiled_softmax_cross_entropy_of_a_nan_row_is_nan():
     assert np.isfinite(loss[1]) and np.isfinite(grad[1]).all()
 
 
-def _mlp(opts, fetch_pre_activation=False):
-    tf.reset_default_graph()
-    rng = np.random.default_rng(4)
-    x = tf.placeholder(tf.float32, [None, 9])
-    y_ = tf.placeholder(tf.float32, [None, 3])
-    w1 = tf.Variable(rng.standard_normal((9, 70)).astype(np.float32) * 0.3)
-    b1 = tf.Variable(np.full(70, 0.1, np.float32))
-    w2 = tf.Variable(rng.standard_normal((70, 3)).astype(np.float32) * 0.3)
-    pre = tf.matmul(x, w1) + b1
-    logits = tf.matmul(tf.nn.relu(pre), w2)
-    loss = tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits_v2(labels=y_, logits=logits))
-    train = tf.train.AdamOptimizer(0.05).minimize(loss)
-    fetches = [train, pre] if fetch_pre_activation else train
-    config = tf.ConfigProto(graph_options=tf.GraphOptions(rewrite_options=opts))
-    with tf.Session(config=config) as sess:
-        sess.run(tf.global_variables_initializer())
-        for n in (80, 1, 80):
-            sess.run(fetches, {x: rng.standard_normal((n, 9)).astype(np.float32),
-                               y_: np.eye(3, dtype=np.float32)[rng.integers(0, 3, n)]})
-        plan = next(p for p in sess._plans.values() if train in p.fetches)
-        return sess.run([w1, b1, w2]), plan
-
-
 def test_a_plan_fuses_bias_add_and_relu_and_compiles_the_cross_entropy():
-    values, plan = _mlp({})
+    values, _, plan = train_mlp({})
     kinds = sorted(s.op.type for s in plan.steps if "compiled" in s.tags)
     assert kinds == ["ApplyAdam"] * 3 + ["Relu", "ReluGrad", "SoftmaxCrossEntropyWithLogits"]
     relu = next(s for s in plan.steps if s.op.type == "Relu")
     assert "inplace_out" in relu.tags  # into the MatMul's fresh output
     assert not any(s.op.name == "add" for s in plan.steps)  # the add is part of the Relu step
-    off_values, off_plan = _mlp({"compiled_kernels": False})
+    off_values, _, off_plan = train_mlp({"compiled_kernels": False})
     assert not any("compiled" in s.tags for s in off_plan.steps)
     for got, want in zip(values, off_values):
         np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
 
 
 def test_a_fetched_pre_activation_is_not_fused_away():
-    values, plan = _mlp({}, fetch_pre_activation=True)
+    values, _, plan = train_mlp({}, fetch_pre_activation=True)
     assert any(s.op.name == "add" for s in plan.steps)
     assert not any(s.op.type == "Relu" and "compiled" in s.tags for s in plan.steps)
-    off_values, _ = _mlp({"compiled_kernels": False}, fetch_pre_activation=True)
+    off_values, _, _ = train_mlp({"compiled_kernels": False}, fetch_pre_activation=True)
     for got, want in zip(values, off_values):
         np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
 
@@ -326,23 +305,8 @@ def test_compiled_softmax_of_special_rows_follows_numpy():
 
 def test_the_seed_models_softmax_and_its_gradient_run_compiled():
     def train(opts):
-        tf.reset_default_graph()
-        rng = np.random.default_rng(8)
-        x = tf.placeholder(tf.float32, [None, 12])
-        y_ = tf.placeholder(tf.float32, [None, 5])
-        w = tf.Variable(tf.zeros([12, 5]))
-        b = tf.Variable(tf.zeros([5]))
-        y = tf.nn.softmax(tf.matmul(x, w) + b)
-        loss = tf.reduce_mean(-tf.reduce_sum(y_ * tf.log(y), reduction_indices=[1]))
-        step = tf.train.GradientDescentOptimizer(0.5).minimize(loss)
-        config = tf.ConfigProto(graph_options=tf.GraphOptions(rewrite_options=opts))
-        with tf.Session(config=config) as sess:
-            sess.run(tf.global_variables_initializer())
-            for n in (30, 7, 30):
-                sess.run(step, {x: rng.random((n, 12), dtype=np.float32),
-                                y_: np.eye(5, dtype=np.float32)[rng.integers(0, 5, n)]})
-            plan = next(p for p in sess._plans.values() if step in p.fetches)
-            return sess.run([w, b]), sorted(s.op.name for s in plan.steps if "compiled" in s.tags)
+        _, w, b, plan = train_seed_model(opts)
+        return [w, b], sorted(s.op.name for s in plan.steps if "compiled" in s.tags)
     values, names = train({})
     # the fused log-softmax gradient sits in a Mul's step; the bias add in the Softmax step
     assert names == ["Softmax", "gradients/Softmax_grad/mul_1"]

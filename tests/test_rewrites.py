@@ -6,39 +6,13 @@ import pytest
 import graphgrad as tf
 from graphgrad.runtime import rewrite
 
+from .helpers import plan_of as _plan
+from .helpers import rewrite_session as _session
+from .helpers import seed_model as _w1
+from .helpers import train_mlp as _mlp_train
+from .helpers import train_seed_model as _train
+
 ALL_OFF = {k: False for k in rewrite.ENABLED}
-
-
-def _session(**opts):
-    return tf.Session(config=tf.ConfigProto(graph_options=tf.GraphOptions(rewrite_options=opts)))
-
-
-def _plan(sess, fetch):
-    return next(p for p in sess._plans.values() if fetch in p.fetches)
-
-
-def _w1(batch=7):
-    rng = np.random.default_rng(3)
-    x = tf.placeholder(tf.float32, [None, 13])
-    y_ = tf.placeholder(tf.float32, [None, 5])
-    w = tf.Variable(rng.standard_normal((13, 5)).astype(np.float32) * 0.3)
-    b = tf.Variable(np.zeros(5, np.float32))
-    y = tf.nn.softmax(tf.matmul(x, w) + b)
-    loss = tf.reduce_mean(-tf.reduce_sum(y_ * tf.log(y), reduction_indices=[1]))
-    train = tf.train.GradientDescentOptimizer(0.5).minimize(loss)
-    feeds = [{x: rng.standard_normal((n, 13)).astype(np.float32),
-              y_: np.eye(5, dtype=np.float32)[rng.integers(0, 5, n)]} for n in (batch, 3, batch)]
-    return x, y_, w, b, loss, train, feeds
-
-
-def _train(opts, steps=6):
-    tf.reset_default_graph()
-    x, y_, w, b, loss, train, feeds = _w1()
-    with _session(**opts) as sess:
-        sess.run(tf.global_variables_initializer())
-        losses = [sess.run([loss, train], feeds[i % 3])[0] for i in range(steps)]
-        plan = _plan(sess, train)
-        return losses, sess.run(w), sess.run(b), plan
 
 
 @pytest.mark.parametrize("name", sorted(rewrite.ENABLED))
@@ -305,30 +279,6 @@ def test_a_fetched_weight_gradient_is_never_a_reused_buffer():
             sess.run(train, feed)
             sess.run([grads[0][0], train], feed)
         np.testing.assert_array_equal(g, kept)
-
-
-def _mlp_train(opts, steps=4):
-    """A 2-layer ReLU MLP with Adam and a softmax cross-entropy: the in-place elementwise steps,
-    the Adam fast path and the fused 2-D cross-entropy all apply here."""
-    tf.reset_default_graph()
-    rng = np.random.default_rng(5)
-    x = tf.placeholder(tf.float32, [None, 7])
-    y_ = tf.placeholder(tf.float32, [None, 4])
-    w1 = tf.Variable(rng.standard_normal((7, 9)).astype(np.float32) * 0.5)
-    b1 = tf.Variable(np.full(9, 0.1, np.float32))
-    w2 = tf.Variable(rng.standard_normal((9, 4)).astype(np.float32) * 0.5)
-    h = tf.nn.relu(tf.matmul(x, w1) + b1)
-    logits = tf.matmul(h, w2)
-    loss = tf.reduce_mean(tf.nn.softmax_cross_entropy_with_logits_v2(labels=y_, logits=logits))
-    train = tf.train.AdamOptimizer(0.05).minimize(loss)
-    feeds = [{x: rng.standard_normal((n, 7)).astype(np.float32),
-              y_: np.eye(4, dtype=np.float32)[rng.integers(0, 4, n)]} for n in (6, 1, 6)]
-    with _session(**opts) as sess:
-        sess.run(tf.global_variables_initializer())
-        for i in range(steps):
-            sess.run(train, feeds[i % 3])
-        plan = _plan(sess, train)
-        return [sess.run(v) for v in (w1, b1, w2)], sess.run(loss, feeds[0]), plan
 
 
 def test_mlp_steps_write_into_fresh_inputs_with_the_same_results():

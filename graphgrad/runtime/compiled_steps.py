@@ -85,8 +85,9 @@ def _matches(steps, live):
     producer, readers = producers(steps), value_readers(steps)
     found = []
     for st in steps:
-        kernel = _SWAPS.get(st.fn, st.fn)
-        fuse = _BIAS_FUSIONS.get(kernel if st.op.type == "Softmax" else st.op.type)
+        fuse = _BIAS_FUSIONS.get(st.op.type)
+        if st.op.type == "Softmax" and st.fn is not fused.softmax_2d:
+            fuse = None  # not a 2-D float softmax (specialize_kernels chose that kernel)
         add = None
         if fuse is not None and st.memo is None and isinstance(st.ins[0], int):
             add = producer.get(st.ins[0])
@@ -121,7 +122,6 @@ def _bias_into(kernel):
     return make
 
 
-# Steps an x + bias feeds, by op type (Softmax: by its compiled kernel, so a 2-D float softmax),
-# fused with the add into one compiled step.
+# Steps an x + bias feeds, by op type, fused with the add into one compiled step.
 _BIAS_FUSIONS = {"Relu": _bias_into(compiled.bias_relu),
-                 compiled.softmax_2d: _bias_into(compiled.bias_softmax)}
+                 "Softmax": _bias_into(compiled.bias_softmax)}

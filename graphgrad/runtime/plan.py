@@ -125,13 +125,14 @@ class Plan:
         self._owned = state.owned
         self.options = _rewrite.options(rewrites)
         self._state, self._xp = state, xp
-        self._build(state, xp, _compiled_steps.compile_at_build())
+        self._build(_compiled_steps.compile_at_build())
 
-    def _build(self, state, xp, compile_now, upgrade=False):
+    def _build(self, compile_now, upgrade=False):
         """Compiles the plan; `compile_now`: with the compiled kernels (numba), else with NumPy's
         and, if the compiled ones would apply, a Tier that rebuilds the plan with them once it
         has run long enough to pay for their loading (runtime/compiled_steps.py)."""
         self._compile_now, self._tier = compile_now, None
+        state, xp = self._state, self._xp
         feeds, fetches = self.feeds, self.fetches
         fed = set(feeds)
         fetch_tensors = [f for f in fetches if isinstance(f, Tensor)]
@@ -284,7 +285,7 @@ class Plan:
         self._tier = None
         new = object.__new__(Plan)
         new.__dict__.update(self.__dict__)
-        new._build(self._state, self._xp, compile_now=True, upgrade=True)
+        new._build(compile_now=True, upgrade=True)
         self.__dict__ = new.__dict__
 
     def _with_all_uninitialized(self, exc):

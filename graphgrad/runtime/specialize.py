@@ -129,8 +129,9 @@ def _direct_apply(st, use_compiled):
     update = getattr(fn.func, "update_inplace", None)
     if update is None:
         return
-    if use_compiled and compiled.inplace_update(update) is not None:
-        update = compiled.inplace_update(update)
+    faster = compiled.inplace_update(update) if use_compiled else None
+    if faster is not None:
+        update = faster
         st.tags.append("compiled")
     kw, grad_index = fn.keywords, fn.func.grad_index
     store, owned, keys = kw["store"], kw["owned"], kw["refs"]
