@@ -23,7 +23,7 @@ NUMPY_ONLY = {"compiled_kernels": False}
 
 def steady_state():
     """For timing: graphgrad's plans use their compiled kernels (numba) from the start, as in a
-    long training run, instead of switching after their first second of runs."""
+    long training run, instead of switching at their 2000th run."""
     os.environ.setdefault("GRAPHGRAD_JIT", "eager")
 
 

@@ -2,8 +2,6 @@
 NumPy kernels they replace, fall back to them for arrays they do not take, and are used by a
 plan only with the `compiled_kernels` option on and numba available (GRAPHGRAD_JIT=0 turns
 them off). CI installs numba (the `test` extra), so none of these skip there."""
-import time
-
 import numpy as np
 import pytest
 
@@ -316,10 +314,10 @@ def test_the_seed_models_softmax_and_its_gradient_run_compiled():
         np.testing.assert_allclose(got, want, rtol=1e-5, atol=1e-6)
 
 
-def test_by_default_a_plan_switches_to_compiled_kernels_once_it_has_run_a_while(monkeypatch):
+def test_by_default_a_plan_switches_to_compiled_kernels_at_a_fixed_run(monkeypatch):
     from graphgrad.runtime import compiled_steps
     monkeypatch.delenv("GRAPHGRAD_JIT")
-    monkeypatch.setattr(compiled_steps, "WARMUP_S", 0.2)
+    monkeypatch.setattr(compiled_steps, "SWITCH_AT", 20)
     tf.reset_default_graph()
     x = tf.placeholder(tf.float32, [None, 8])
     w = tf.Variable(np.linspace(-1, 1, 24, dtype=np.float32).reshape(8, 3))
@@ -329,15 +327,12 @@ def test_by_default_a_plan_switches_to_compiled_kernels_once_it_has_run_a_while(
         sess.run(tf.global_variables_initializer())
         run = sess.make_callable(train, [x])
         plan, feed = run.plan, np.ones((4, 8), np.float32)
-        run(feed)
-        assert plan._tier is not None and not any("compiled" in s.tags for s in plan.steps)
-        start = time.perf_counter()
-        while plan._tier is not None and time.perf_counter() - start < 5:
+        for _ in range(19):
             run(feed)
-        assert plan._tier is None and any("compiled" in s.tags for s in plan.steps)
-        assert time.perf_counter() - start >= 0.2
+        assert plan._tier is not None and not any("compiled" in s.tags for s in plan.steps)
         before = sess.run(w)
-        run(feed)  # the rebuilt plan keeps updating the same variable
+        run(feed)  # the 20th run: the rebuilt plan, updating the same variable
+        assert plan._tier is None and any("compiled" in s.tags for s in plan.steps)
         assert not np.array_equal(before, sess.run(w))
 
 

@@ -47,7 +47,7 @@ def _mlp():
 @pytest.mark.parametrize("jit", ["0", "eager"])
 def test_thousands_of_training_runs_grow_neither_the_graph_nor_memory(jit, monkeypatch):
     # NumPy's kernels, or the compiled ones from the start (by default a plan switches to them
-    # after its first second of runs, a one-time import of numba that is not per-run growth)
+    # at its 2000th run, a one-time import of numba that is not per-run growth)
     monkeypatch.setenv("GRAPHGRAD_JIT", jit)
     x, labels, loss, train = _mlp()
     rng = np.random.RandomState(0)

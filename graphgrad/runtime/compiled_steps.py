@@ -6,7 +6,6 @@ gradient run one loop per row. (The compiled optimizer updates are chosen by
 specialize.direct_update.) Without numba the plan is unchanged.
 """
 import os
-import time
 
 from ..kernels import compiled, fused
 from . import inplace
@@ -19,12 +18,13 @@ _SWAPS = {fused.softmax_xent_2d: compiled.softmax_xent_2d, fused.softmax_2d: com
           inplace.relu_grad_into: lambda grad, y: compiled.relu_grad(grad, y, out=grad)}
 
 
-# A plan first runs NumPy's kernels, and is rebuilt with the compiled ones once it has kept
-# running for WARMUP_S seconds (checked every WARMUP_RUNS runs): importing numba and loading the
-# loops takes about half a second, which a short script (the seed's 1000 steps of 150 us) would
-# not win back. GRAPHGRAD_JIT=eager compiles when the plan is built; GRAPHGRAD_JIT=0 never.
-WARMUP_S = 1.0
-WARMUP_RUNS = 16
+# A plan first runs NumPy's kernels and is rebuilt with the compiled ones for its SWITCH_AT-th
+# run: importing numba and loading the loops takes about half a second, which a short script
+# (the seed's 1000 steps of 150 us) would not win back. A run count, not a clock, decides, so a
+# program switches at the same step on every run and machine (the softmax loops round
+# differently from NumPy's, within float32: results must not depend on timing).
+# GRAPHGRAD_JIT=eager compiles when the plan is built; GRAPHGRAD_JIT=0 never.
+SWITCH_AT = 2000
 
 
 def compile_at_build():
@@ -32,20 +32,14 @@ def compile_at_build():
 
 
 class Tier:
-    """Counts a plan's runs; `due()` once WARMUP_S seconds have passed between its run number
-    WARMUP_RUNS and a later multiple of it."""
+    """Counts a plan's runs; `due()` at run SWITCH_AT (where numba is available)."""
 
     def __init__(self):
-        self.runs, self.start = 0, None
+        self.runs = 0
 
     def due(self):
         self.runs += 1
-        if self.runs % WARMUP_RUNS:
-            return False
-        now = time.perf_counter()
-        if self.start is None:
-            self.start = now
-        return now - self.start >= WARMUP_S and compiled.available()
+        return self.runs == SWITCH_AT and compiled.available()
 
 
 def would_compile(steps, live):
